@@ -1,0 +1,28 @@
+package org.kmerl.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The root command: global options and the list of sub-commands. */
+@Command(name = "kmerl",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "ECG-report representation learning (K-MERL) on a from-scratch tensor library.",
+        subcommands = {DevicesCommand.class, picocli.CommandLine.HelpCommand.class},
+        footer = {"", "Examples:", "  kmerl devices          what will run the tensors"})
+public final class KmerlCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    /** Read by {@link ErrorHandler}: print stack traces instead of one-line errors. */
+    @Option(names = "--debug", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "Print full stack traces on errors.")
+    boolean debug;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

@@ -1,0 +1,72 @@
+package org.kmerl.tensor;
+
+import org.kmerl.tensor.backend.AttentionConfig;
+
+/** Scaled-dot-product attention over [B, H, T, D] tensors: shape checks and dispatch. */
+public final class AttentionOps {
+    private AttentionOps() {
+    }
+
+    /** The attention output and the per-query log-sum-exp saved for backward. */
+    public record Result(Tensor out, Tensor lse) {
+    }
+
+    public record Grads(Tensor q, Tensor k, Tensor v) {
+    }
+
+    /**
+     * {@code softmax(q·kᵀ * scale, masked) · v} per batch and head. {@code keyPadding} is null or
+     * [B, Tk] with non-zero entries marking keys to ignore.
+     */
+    public static Result forward(Tensor q, Tensor k, Tensor v, Tensor keyPadding, AttentionConfig config) {
+        int[] dims = check(q, k, v, keyPadding);
+        Tensor out = Tensor.zeros(DType.FLOAT32, q.device(), dims[0], dims[1], dims[2], dims[4]);
+        Tensor lse = Tensor.zeros(DType.FLOAT32, q.device(), dims[0], dims[1], dims[2]);
+        try (Tensor qd = q.dense(q.shape()); Tensor kd = k.dense(k.shape()); Tensor vd = v.dense(v.shape());
+             Tensor mask = keyPadding == null ? null : keyPadding.dense(keyPadding.shape())) {
+            q.backend().attention().forward(qd, kd, vd, mask, config, out, lse);
+        }
+        return new Result(out, lse);
+    }
+
+    public static Grads backward(Tensor q, Tensor k, Tensor v, Tensor keyPadding, AttentionConfig config,
+                                 Tensor out, Tensor lse, Tensor gradOut) {
+        check(q, k, v, keyPadding);
+        Checks.shape("attention backward", "output gradient", gradOut, out.shape());
+        Tensor gq = Tensor.zerosLike(q);
+        Tensor gk = Tensor.zerosLike(k);
+        Tensor gv = Tensor.zerosLike(v);
+        try (Tensor qd = q.dense(q.shape()); Tensor kd = k.dense(k.shape()); Tensor vd = v.dense(v.shape());
+             Tensor mask = keyPadding == null ? null : keyPadding.dense(keyPadding.shape());
+             Tensor od = out.dense(out.shape()); Tensor gd = gradOut.dense(gradOut.shape())) {
+            q.backend().attention().backward(qd, kd, vd, mask, config, od, lse, gd, gq, gk, gv);
+        }
+        return new Grads(gq, gk, gv);
+    }
+
+    /** Returns {B, H, Tq, Tk, Dv} after checking every shape. */
+    private static int[] check(Tensor q, Tensor k, Tensor v, Tensor keyPadding) {
+        String op = "attention";
+        Checks.sameDevice(op, q, k, v, keyPadding);
+        Checks.rank(op, "query", q, 4);
+        Checks.rank(op, "key", k, 4);
+        Checks.rank(op, "value", v, 4);
+        int b = q.dim(0);
+        int h = q.dim(1);
+        int tq = q.dim(2);
+        int d = q.dim(3);
+        int tk = k.dim(2);
+        if (k.dim(0) != b || k.dim(1) != h || k.dim(3) != d) {
+            throw new ShapeException(op + ": key shape " + Shape.format(k.shape()) + " does not match query shape "
+                    + Shape.format(q.shape()) + " (expected [" + b + ", " + h + ", Tk, " + d + "])");
+        }
+        if (v.dim(0) != b || v.dim(1) != h || v.dim(2) != tk) {
+            throw new ShapeException(op + ": value shape " + Shape.format(v.shape()) + " does not match key shape "
+                    + Shape.format(k.shape()) + " (expected [" + b + ", " + h + ", " + tk + ", Dv])");
+        }
+        if (keyPadding != null) {
+            Checks.shape(op, "key padding mask", keyPadding, b, tk);
+        }
+        return new int[] {b, h, tq, tk, v.dim(3)};
+    }
+}

@@ -1,0 +1,42 @@
+package org.kmerl.tensor.backend;
+
+import org.kmerl.tensor.Device;
+import org.kmerl.tensor.MemoryStats;
+
+/**
+ * What a device must provide for tensors to run on it. Ops validate shapes, broadcast and allocate
+ * outputs before they call in here, so every kernel receives well-formed arguments; each family of
+ * kernels is a small interface of its own (memory, elementwise, reductions, ...), so that a backend
+ * can be read, tested and benchmarked one family at a time.
+ *
+ * <p>The CPU backend ({@code org.kmerl.tensor.cpu}) is the reference. Other backends plug in through
+ * {@link BackendProvider} and {@link java.util.ServiceLoader}.
+ */
+public interface Backend {
+    Device device();
+
+    /** One line for {@code kmerl devices}: what runs the kernels and how wide/parallel it is. */
+    String describe();
+
+    MemoryStats memoryStats();
+
+    MemoryKernels memory();
+
+    ElementwiseKernels elementwise();
+
+    ReductionKernels reductions();
+
+    MatmulKernels matmul();
+
+    IndexKernels indexing();
+
+    NormalizationKernels normalization();
+
+    AttentionKernels attention();
+
+    LossKernels losses();
+
+    OptimizerKernels optimizers();
+
+    RandomKernels random();
+}

@@ -1,0 +1,107 @@
+package org.kmerl.tensor.cpu;
+
+import org.kmerl.tensor.Device;
+import org.kmerl.tensor.MemoryStats;
+import org.kmerl.tensor.backend.AttentionKernels;
+import org.kmerl.tensor.backend.Backend;
+import org.kmerl.tensor.backend.ElementwiseKernels;
+import org.kmerl.tensor.backend.IndexKernels;
+import org.kmerl.tensor.backend.LossKernels;
+import org.kmerl.tensor.backend.MatmulKernels;
+import org.kmerl.tensor.backend.MemoryKernels;
+import org.kmerl.tensor.backend.NormalizationKernels;
+import org.kmerl.tensor.backend.OptimizerKernels;
+import org.kmerl.tensor.backend.RandomKernels;
+import org.kmerl.tensor.backend.ReductionKernels;
+
+/**
+ * The pure-Java reference backend: plain, readable loops, multithreaded over output rows with
+ * {@link CpuThreads}. Every other backend is tested against this one.
+ */
+public final class CpuBackend implements Backend {
+    private static final CpuBackend INSTANCE = new CpuBackend();
+
+    private final MemoryStats stats = new MemoryStats();
+    private final CpuMemory memory = new CpuMemory(this);
+    private final CpuElementwise elementwise = new CpuElementwise();
+    private final CpuReductions reductions = new CpuReductions();
+    private final CpuMatmul matmul = new CpuMatmul();
+    private final CpuIndexing indexing = new CpuIndexing();
+    private final CpuNormalization normalization = new CpuNormalization();
+    private final CpuAttention attention = new CpuAttention();
+    private final CpuLosses losses = new CpuLosses();
+    private final CpuOptimizers optimizers = new CpuOptimizers();
+    private final CpuRandom random = new CpuRandom();
+
+    private CpuBackend() {
+    }
+
+    public static CpuBackend instance() {
+        return INSTANCE;
+    }
+
+    @Override
+    public Device device() {
+        return Device.CPU;
+    }
+
+    @Override
+    public String describe() {
+        return "pure Java, " + CpuThreads.threads() + " threads, SIMD: " + VectorSupport.describe();
+    }
+
+    @Override
+    public MemoryStats memoryStats() {
+        return stats;
+    }
+
+    @Override
+    public MemoryKernels memory() {
+        return memory;
+    }
+
+    @Override
+    public ElementwiseKernels elementwise() {
+        return elementwise;
+    }
+
+    @Override
+    public ReductionKernels reductions() {
+        return reductions;
+    }
+
+    @Override
+    public MatmulKernels matmul() {
+        return matmul;
+    }
+
+    @Override
+    public IndexKernels indexing() {
+        return indexing;
+    }
+
+    @Override
+    public NormalizationKernels normalization() {
+        return normalization;
+    }
+
+    @Override
+    public AttentionKernels attention() {
+        return attention;
+    }
+
+    @Override
+    public LossKernels losses() {
+        return losses;
+    }
+
+    @Override
+    public OptimizerKernels optimizers() {
+        return optimizers;
+    }
+
+    @Override
+    public RandomKernels random() {
+        return random;
+    }
+}
