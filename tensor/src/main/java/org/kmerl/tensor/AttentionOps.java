@@ -23,7 +23,7 @@ public final class AttentionOps {
         Tensor out = Tensor.zeros(DType.FLOAT32, q.device(), dims[0], dims[1], dims[2], dims[4]);
         Tensor lse = Tensor.zeros(DType.FLOAT32, q.device(), dims[0], dims[1], dims[2]);
         try (Tensor qd = q.dense(q.shape()); Tensor kd = k.dense(k.shape()); Tensor vd = v.dense(v.shape());
-             Tensor mask = keyPadding == null ? null : keyPadding.dense(keyPadding.shape())) {
+             Tensor mask = floatMask(keyPadding)) {
             q.backend().attention().forward(qd, kd, vd, mask, config, out, lse);
         }
         return new Result(out, lse);
@@ -37,11 +37,19 @@ public final class AttentionOps {
         Tensor gk = Tensor.zerosLike(k);
         Tensor gv = Tensor.zerosLike(v);
         try (Tensor qd = q.dense(q.shape()); Tensor kd = k.dense(k.shape()); Tensor vd = v.dense(v.shape());
-             Tensor mask = keyPadding == null ? null : keyPadding.dense(keyPadding.shape());
+             Tensor mask = floatMask(keyPadding);
              Tensor od = out.dense(out.shape()); Tensor gd = gradOut.dense(gradOut.shape())) {
             q.backend().attention().backward(qd, kd, vd, mask, config, od, lse, gd, gq, gk, gv);
         }
         return new Grads(gq, gk, gv);
+    }
+
+    /** The kernels take a dense float32 mask; int32 masks are converted. */
+    private static Tensor floatMask(Tensor keyPadding) {
+        if (keyPadding == null) {
+            return null;
+        }
+        return keyPadding.dtype() == DType.INT32 ? keyPadding.toFloat() : keyPadding.dense(keyPadding.shape());
     }
 
     /** Returns {B, H, Tq, Tk, Dv} after checking every shape. */

@@ -70,7 +70,7 @@ public final class ElementwiseOps {
         Checks.dtype("where", "second choice", b, DType.FLOAT32);
         int[] shape = Shape.broadcast("where", cond.shape(), a.shape(), b.shape());
         Tensor out = Tensor.zeros(DType.FLOAT32, a.device(), shape);
-        try (Tensor c = cond.broadcastTo("where", shape); Tensor ab = a.broadcastTo("where", shape);
+        try (Tensor floatCond = cond.toFloat(); Tensor c = floatCond.broadcastTo("where", shape); Tensor ab = a.broadcastTo("where", shape);
              Tensor bb = b.broadcastTo("where", shape)) {
             a.backend().elementwise().where(c, ab, bb, out);
         }

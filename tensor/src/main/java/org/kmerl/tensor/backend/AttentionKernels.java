@@ -4,8 +4,8 @@ import org.kmerl.tensor.Tensor;
 
 /**
  * Multi-head scaled-dot-product attention in layout [B, H, T, D], contiguous inputs.
- * {@code keyPadding} is null or a [B, Tk] tensor in which a non-zero entry marks a padded key that
- * no query may attend to. A query whose keys are all padded gets a zero output and zero gradients.
+ * {@code keyPadding} is null or a float32 [B, Tk] tensor in which a non-zero entry marks a padded
+ * key that no query may attend to. A query whose keys are all padded gets a zero output and zero gradients.
  * Forward saves the log-sum-exp of each query row ({@code lse[B, H, Tq]}); backward recomputes the
  * probabilities from it, as flash attention does, so no [Tq, Tk] matrix is kept between passes.
  */

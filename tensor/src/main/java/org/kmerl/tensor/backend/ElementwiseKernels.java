@@ -19,6 +19,6 @@ public interface ElementwiseKernels {
     /** {@code out = min(max(x, lo), hi)}; NaN stays NaN. */
     void clamp(Tensor x, float lo, float hi, Tensor out);
 
-    /** {@code out = cond != 0 ? a : b}; {@code cond} is float32 or int32. */
+    /** {@code out = cond != 0 ? a : b} (all float32; the ops layer converts int32 conditions). */
     void where(Tensor cond, Tensor a, Tensor b, Tensor out);
 }

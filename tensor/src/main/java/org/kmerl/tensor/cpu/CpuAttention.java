@@ -1,6 +1,6 @@
 package org.kmerl.tensor.cpu;
 
-import org.kmerl.tensor.DType;
+import java.util.Arrays;
 import org.kmerl.tensor.Philox;
 import org.kmerl.tensor.Tensor;
 import org.kmerl.tensor.backend.AttentionConfig;
@@ -22,58 +22,128 @@ import org.kmerl.tensor.backend.AttentionKernels;
  */
 final class CpuAttention implements AttentionKernels {
 
-    /** Shapes and arrays of one call, in [B, H, T, D] layout, all contiguous. */
-    private static final class Dims {
-        final int b;
+    /** The inputs of one call in [B, H, T, D] layout (contiguous) and the row-level helpers both passes share. */
+    private static final class Inputs {
         final int h;
         final int tq;
         final int tk;
         final int d;
         final int dv;
+        final float[] qs;
+        final float[] ks;
+        final float[] vs;
+        final int qOff;
+        final int kOff;
+        final int vOff;
+        final boolean[] padded;
+        final AttentionConfig config;
 
-        Dims(Tensor q, Tensor k, Tensor v) {
-            b = q.dim(0);
+        Inputs(Tensor q, Tensor k, Tensor v, Tensor keyPadding, AttentionConfig config) {
             h = q.dim(1);
             tq = q.dim(2);
             d = q.dim(3);
             tk = k.dim(2);
             dv = v.dim(3);
+            qs = CpuStorage.floats(q);
+            ks = CpuStorage.floats(k);
+            vs = CpuStorage.floats(v);
+            qOff = q.offset();
+            kOff = k.offset();
+            vOff = v.offset();
+            this.config = config;
+            if (keyPadding == null) {
+                padded = null;
+            } else {
+                float[] m = CpuStorage.floats(keyPadding);
+                padded = new boolean[keyPadding.numel()];
+                for (int i = 0; i < padded.length; i++) {
+                    padded[i] = m[keyPadding.offset() + i] != 0f;
+                }
+            }
+        }
+
+        /** s[j] = scale * q_row · k_j, or -inf for padded keys; returns the maximum. */
+        float scores(int row, float[] s) {
+            int bh = row / tq;
+            int batch = bh / h;
+            int q0 = qOff + row * d;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < tk; j++) {
+                if (padded != null && padded[batch * tk + j]) {
+                    s[j] = Float.NEGATIVE_INFINITY;
+                    continue;
+                }
+                int k0 = kOff + (bh * tk + j) * d;
+                double dot = 0;
+                for (int c = 0; c < d; c++) {
+                    dot += (double) qs[q0 + c] * ks[k0 + c];
+                }
+                s[j] = (float) dot * config.scale();
+                max = Math.max(max, s[j]);
+            }
+            return max;
+        }
+
+        /** Turns scores into probabilities exp(s - lse) in place (padded keys: 0). */
+        void probabilities(float[] s, float lse) {
+            for (int j = 0; j < tk; j++) {
+                s[j] = (float) Math.exp(s[j] - lse);
+            }
+        }
+
+        /**
+         * keep[j] = 1/(1-d) if key j of this query row survives dropout, else 0 (all 1 without
+         * dropout). The decision for element (row, j) is Philox word {@code offset + row*Tk + j} >= d.
+         */
+        void dropoutScale(int row, float[] keep) {
+            float p = config.dropout();
+            if (p == 0f) {
+                Arrays.fill(keep, 1f);
+                return;
+            }
+            Philox.uniforms(config.seed(), config.offset() + (long) row * tk, keep, 0, tk);
+            float scale = 1f / (1f - p);
+            for (int j = 0; j < tk; j++) {
+                keep[j] = keep[j] >= p ? scale : 0f;
+            }
         }
     }
 
     @Override
     public void forward(Tensor q, Tensor k, Tensor v, Tensor keyPadding, AttentionConfig config, Tensor out, Tensor lse) {
-        Dims dims = new Dims(q, k, v);
-        float[] qs = CpuStorage.floats(q);
-        float[] ks = CpuStorage.floats(k);
-        float[] vs = CpuStorage.floats(v);
+        Inputs in = new Inputs(q, k, v, keyPadding, config);
         float[] os = CpuStorage.floats(out);
         float[] ls = CpuStorage.floats(lse);
-        boolean[] padded = paddingMask(keyPadding, dims);
-        int rows = dims.b * dims.h * dims.tq;
-        int grain = Math.max(1, StridedLoop.PARALLEL_GRAIN / Math.max(1, dims.tk * (dims.d + dims.dv)));
+        int rows = q.dim(0) * in.h * in.tq;
+        int grain = Math.max(1, StridedLoop.PARALLEL_GRAIN / Math.max(1, in.tk * (in.d + in.dv)));
         CpuThreads.parallelFor(rows, grain, (start, end) -> {
-            float[] p = new float[dims.tk];
-            float[] keep = new float[dims.tk];
+            float[] p = new float[in.tk];
+            float[] keep = new float[in.tk];
             for (int row = start; row < end; row++) {
-                int bh = row / dims.tq;
-                int i = row % dims.tq;
-                int batch = bh / dims.h;
-                float rowLse = probabilities(qs, ks, q.offset(), k.offset(), padded, dims, config.scale(), bh, batch, i, p);
-                ls[lse.offset() + row] = rowLse;
-                dropoutScale(config, dims, row, keep);
-                int o0 = out.offset() + row * dims.dv;
-                for (int c = 0; c < dims.dv; c++) {
-                    os[o0 + c] = 0f;
+                int o0 = out.offset() + row * in.dv;
+                Arrays.fill(os, o0, o0 + in.dv, 0f);
+                float max = in.scores(row, p);
+                if (max == Float.NEGATIVE_INFINITY) {
+                    ls[lse.offset() + row] = Float.NEGATIVE_INFINITY; // every key padded: zero output
+                    continue;
                 }
-                for (int j = 0; j < dims.tk; j++) {
+                double sum = 0;
+                for (int j = 0; j < in.tk; j++) {
+                    sum += Math.exp(p[j] - max);
+                }
+                float rowLse = max + (float) Math.log(sum);
+                ls[lse.offset() + row] = rowLse;
+                in.probabilities(p, rowLse);
+                in.dropoutScale(row, keep);
+                int bh = row / in.tq;
+                for (int j = 0; j < in.tk; j++) {
                     float w = p[j] * keep[j];
                     if (w == 0f) {
                         continue;
                     }
-                    int v0 = v.offset() + (bh * dims.tk + j) * dims.dv;
-                    for (int c = 0; c < dims.dv; c++) {
-                        os[o0 + c] += w * vs[v0 + c];
+                    int v0 = in.vOff + (bh * in.tk + j) * in.dv;
+                    for (int c = 0; c < in.dv; c++) {
+                        os[o0 + c] += w * in.vs[v0 + c];
                     }
                 }
             }
@@ -83,147 +153,57 @@ final class CpuAttention implements AttentionKernels {
     @Override
     public void backward(Tensor q, Tensor k, Tensor v, Tensor keyPadding, AttentionConfig config, Tensor out,
                          Tensor lse, Tensor gradOut, Tensor gradQ, Tensor gradK, Tensor gradV) {
-        Dims dims = new Dims(q, k, v);
-        float[] qs = CpuStorage.floats(q);
-        float[] ks = CpuStorage.floats(k);
-        float[] vs = CpuStorage.floats(v);
+        Inputs in = new Inputs(q, k, v, keyPadding, config);
         float[] os = CpuStorage.floats(out);
         float[] ls = CpuStorage.floats(lse);
         float[] gos = CpuStorage.floats(gradOut);
         float[] gqs = CpuStorage.floats(gradQ);
         float[] gks = CpuStorage.floats(gradK);
         float[] gvs = CpuStorage.floats(gradV);
-        boolean[] padded = paddingMask(keyPadding, dims);
         float scale = config.scale();
-        CpuThreads.parallelFor(dims.b * dims.h, 1, (start, end) -> {
-            float[] p = new float[dims.tk];
-            float[] keep = new float[dims.tk];
+        CpuThreads.parallelFor(q.dim(0) * in.h, 1, (start, end) -> {
+            float[] p = new float[in.tk];
+            float[] keep = new float[in.tk];
             for (int bh = start; bh < end; bh++) {
-                int batch = bh / dims.h;
-                for (int i = 0; i < dims.tq; i++) {
-                    int row = bh * dims.tq + i;
+                for (int i = 0; i < in.tq; i++) {
+                    int row = bh * in.tq + i;
                     float rowLse = ls[lse.offset() + row];
                     if (rowLse == Float.NEGATIVE_INFINITY) {
                         continue; // every key padded: no output, no gradient
                     }
-                    recomputeProbabilities(qs, ks, q.offset(), k.offset(), padded, dims, scale, bh, batch, i, rowLse, p);
-                    dropoutScale(config, dims, row, keep);
-                    int go0 = gradOut.offset() + row * dims.dv;
-                    int o0 = out.offset() + row * dims.dv;
+                    in.scores(row, p);
+                    in.probabilities(p, rowLse);
+                    in.dropoutScale(row, keep);
+                    int go0 = gradOut.offset() + row * in.dv;
+                    int o0 = out.offset() + row * in.dv;
                     double dot = 0;
-                    for (int c = 0; c < dims.dv; c++) {
+                    for (int c = 0; c < in.dv; c++) {
                         dot += (double) gos[go0 + c] * os[o0 + c];
                     }
-                    int q0 = q.offset() + row * dims.d;
-                    int gq0 = gradQ.offset() + row * dims.d;
-                    for (int j = 0; j < dims.tk; j++) {
+                    int q0 = in.qOff + row * in.d;
+                    int gq0 = gradQ.offset() + row * in.d;
+                    for (int j = 0; j < in.tk; j++) {
                         if (p[j] == 0f) {
                             continue;
                         }
-                        int v0 = v.offset() + (bh * dims.tk + j) * dims.dv;
-                        int gv0 = gradV.offset() + (bh * dims.tk + j) * dims.dv;
+                        int v0 = in.vOff + (bh * in.tk + j) * in.dv;
+                        int gv0 = gradV.offset() + (bh * in.tk + j) * in.dv;
                         double dpv = 0;
                         float w = p[j] * keep[j];
-                        for (int c = 0; c < dims.dv; c++) {
-                            dpv += (double) gos[go0 + c] * vs[v0 + c];
+                        for (int c = 0; c < in.dv; c++) {
+                            dpv += (double) gos[go0 + c] * in.vs[v0 + c];
                             gvs[gv0 + c] += w * gos[go0 + c];
                         }
                         float ds = (float) (p[j] * (keep[j] * dpv - dot)) * scale;
-                        int k0 = k.offset() + (bh * dims.tk + j) * dims.d;
-                        int gk0 = gradK.offset() + (bh * dims.tk + j) * dims.d;
-                        for (int c = 0; c < dims.d; c++) {
-                            gqs[gq0 + c] += ds * ks[k0 + c];
-                            gks[gk0 + c] += ds * qs[q0 + c];
+                        int k0 = in.kOff + (bh * in.tk + j) * in.d;
+                        int gk0 = gradK.offset() + (bh * in.tk + j) * in.d;
+                        for (int c = 0; c < in.d; c++) {
+                            gqs[gq0 + c] += ds * in.ks[k0 + c];
+                            gks[gk0 + c] += ds * in.qs[q0 + c];
                         }
                     }
                 }
             }
         });
-    }
-
-    /** Fills p with the probabilities of query row i and returns its log-sum-exp (-inf if all keys are padded). */
-    private static float probabilities(float[] qs, float[] ks, int qOff, int kOff, boolean[] padded, Dims dims,
-                                       float scale, int bh, int batch, int i, float[] p) {
-        int q0 = qOff + (bh * dims.tq + i) * dims.d;
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < dims.tk; j++) {
-            if (padded != null && padded[batch * dims.tk + j]) {
-                p[j] = Float.NEGATIVE_INFINITY;
-                continue;
-            }
-            int k0 = kOff + (bh * dims.tk + j) * dims.d;
-            double s = 0;
-            for (int c = 0; c < dims.d; c++) {
-                s += (double) qs[q0 + c] * ks[k0 + c];
-            }
-            p[j] = (float) s * scale;
-            max = Math.max(max, p[j]);
-        }
-        if (max == Float.NEGATIVE_INFINITY) {
-            java.util.Arrays.fill(p, 0f);
-            return Float.NEGATIVE_INFINITY;
-        }
-        double sum = 0;
-        for (int j = 0; j < dims.tk; j++) {
-            sum += Math.exp(p[j] - max);
-        }
-        float lse = max + (float) Math.log(sum);
-        for (int j = 0; j < dims.tk; j++) {
-            p[j] = (float) Math.exp(p[j] - lse);
-        }
-        return lse;
-    }
-
-    private static void recomputeProbabilities(float[] qs, float[] ks, int qOff, int kOff, boolean[] padded, Dims dims,
-                                               float scale, int bh, int batch, int i, float lse, float[] p) {
-        int q0 = qOff + (bh * dims.tq + i) * dims.d;
-        for (int j = 0; j < dims.tk; j++) {
-            if (padded != null && padded[batch * dims.tk + j]) {
-                p[j] = 0f;
-                continue;
-            }
-            int k0 = kOff + (bh * dims.tk + j) * dims.d;
-            double s = 0;
-            for (int c = 0; c < dims.d; c++) {
-                s += (double) qs[q0 + c] * ks[k0 + c];
-            }
-            p[j] = (float) Math.exp((float) s * scale - lse);
-        }
-    }
-
-    /**
-     * keep[j] = 1/(1-d) if key j of this query row survives dropout, else 0 (all 1 without dropout).
-     * The decision for element (row, j) is Philox word {@code offset + row*Tk + j} compared with d.
-     */
-    private static void dropoutScale(AttentionConfig config, Dims dims, int row, float[] keep) {
-        float d = config.dropout();
-        if (d == 0f) {
-            java.util.Arrays.fill(keep, 1f);
-            return;
-        }
-        Philox.uniforms(config.seed(), config.offset() + (long) row * dims.tk, keep, 0, dims.tk);
-        float scale = 1f / (1f - d);
-        for (int j = 0; j < dims.tk; j++) {
-            keep[j] = keep[j] >= d ? scale : 0f;
-        }
-    }
-
-    private static boolean[] paddingMask(Tensor keyPadding, Dims dims) {
-        if (keyPadding == null) {
-            return null;
-        }
-        boolean[] padded = new boolean[dims.b * dims.tk];
-        if (keyPadding.dtype() == DType.INT32) {
-            int[] m = CpuStorage.ints(keyPadding);
-            for (int i = 0; i < padded.length; i++) {
-                padded[i] = m[keyPadding.offset() + i] != 0;
-            }
-        } else {
-            float[] m = CpuStorage.floats(keyPadding);
-            for (int i = 0; i < padded.length; i++) {
-                padded[i] = m[keyPadding.offset() + i] != 0f;
-            }
-        }
-        return padded;
     }
 }

@@ -1,6 +1,5 @@
 package org.kmerl.tensor.cpu;
 
-import org.kmerl.tensor.DType;
 import org.kmerl.tensor.Tensor;
 import org.kmerl.tensor.backend.BinaryOp;
 import org.kmerl.tensor.backend.ElementwiseKernels;
@@ -89,6 +88,7 @@ final class CpuElementwise implements ElementwiseKernels {
 
     @Override
     public void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
+        float[] cs = CpuStorage.floats(cond);
         float[] as = CpuStorage.floats(a);
         float[] bs = CpuStorage.floats(b);
         float[] os = CpuStorage.floats(out);
@@ -97,22 +97,11 @@ final class CpuElementwise implements ElementwiseKernels {
         int sa = loop.innerStride(1);
         int sb = loop.innerStride(2);
         int so = loop.innerStride(3);
-        if (cond.dtype() == DType.INT32) {
-            int[] cs = CpuStorage.ints(cond);
-            loop.run((off, n) -> {
-                for (int i = 0, c = off[0], p = off[1], q = off[2], o = off[3]; i < n;
-                     i++, c += sc, p += sa, q += sb, o += so) {
-                    os[o] = cs[c] != 0 ? as[p] : bs[q];
-                }
-            });
-        } else {
-            float[] cs = CpuStorage.floats(cond);
-            loop.run((off, n) -> {
-                for (int i = 0, c = off[0], p = off[1], q = off[2], o = off[3]; i < n;
-                     i++, c += sc, p += sa, q += sb, o += so) {
-                    os[o] = cs[c] != 0f ? as[p] : bs[q];
-                }
-            });
-        }
+        loop.run((off, n) -> {
+            for (int i = 0, c = off[0], p = off[1], q = off[2], o = off[3]; i < n;
+                 i++, c += sc, p += sa, q += sb, o += so) {
+                os[o] = cs[c] != 0f ? as[p] : bs[q];
+            }
+        });
     }
 }
