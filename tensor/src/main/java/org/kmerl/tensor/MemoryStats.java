@@ -12,6 +12,7 @@ public final class MemoryStats {
     private final AtomicLong liveBytes = new AtomicLong();
     private final AtomicLong peakBytes = new AtomicLong();
     private final AtomicLong allocations = new AtomicLong();
+    private final AtomicLong cachedBytes = new AtomicLong();
 
     public void onAllocate(long bytes) {
         allocations.incrementAndGet();
@@ -23,6 +24,15 @@ public final class MemoryStats {
     public void onFree(long bytes) {
         liveStorages.decrementAndGet();
         liveBytes.addAndGet(-bytes);
+    }
+
+    /** A caching allocator reports the bytes it holds for reuse (not live, not returned to the system). */
+    public void onCacheChange(long deltaBytes) {
+        cachedBytes.addAndGet(deltaBytes);
+    }
+
+    public long cachedBytes() {
+        return cachedBytes.get();
     }
 
     public long liveStorages() {
@@ -48,7 +58,7 @@ public final class MemoryStats {
 
     @Override
     public String toString() {
-        return String.format("live %d storages / %d bytes, peak %d bytes, %d allocations",
-                liveStorages(), liveBytes(), peakBytes(), allocations());
+        return String.format("live %d storages / %d bytes, peak %d bytes, cached %d bytes, %d allocations",
+                liveStorages(), liveBytes(), peakBytes(), cachedBytes(), allocations());
     }
 }

@@ -38,7 +38,7 @@ class ElementwiseTest {
                 expected[i] = op.apply(xs[i]);
             }
             for (Tensor layout : TestData.layouts(x)) {
-                TensorAssert.assertClose(expected, ElementwiseOps.unary(op, layout), 0, 0, op.opName());
+                TensorAssert.assertClose(expected, ElementwiseOps.unary(op, layout), 1e-6, 1e-7, op.opName());
             }
             // Backward: g * f'(x).
             Tensor g = data.normal(shape);
@@ -49,7 +49,7 @@ class ElementwiseTest {
             for (int i = 0; i < xs.length; i++) {
                 grad[i] = gs[i] * op.derivative(xs[i], ys[i]);
             }
-            TensorAssert.assertClose(grad, ElementwiseOps.unaryBackward(op, TestData.permuted(x), y, g), 0, 0,
+            TensorAssert.assertClose(grad, ElementwiseOps.unaryBackward(op, TestData.permuted(x), y, g), 1e-6, 1e-7,
                     op.opName() + " backward");
         }
     }

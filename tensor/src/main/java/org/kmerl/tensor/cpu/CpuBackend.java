@@ -15,17 +15,19 @@ import org.kmerl.tensor.backend.RandomKernels;
 import org.kmerl.tensor.backend.ReductionKernels;
 
 /**
- * The pure-Java reference backend: plain, readable loops, multithreaded over output rows with
- * {@link CpuThreads}. Every other backend is tested against this one.
+ * The pure-Java backend. Each kernel family has a readable reference (plain loops, multithreaded
+ * over output rows with {@link CpuThreads}) and, where it pays, a Vector API variant; {@link
+ * CpuVariants} picks the fastest available unless told otherwise. Every other backend is tested
+ * against the references.
  */
 public final class CpuBackend implements Backend {
     private static final CpuBackend INSTANCE = new CpuBackend();
 
     private final MemoryStats stats = new MemoryStats();
     private final CpuMemory memory = new CpuMemory(this);
-    private final CpuElementwise elementwise = new CpuElementwise();
+    private final ElementwiseKernels elementwise = CpuVariants.select(CpuVariants.elementwise());
     private final CpuReductions reductions = new CpuReductions();
-    private final CpuMatmul matmul = new CpuMatmul();
+    private final CpuMatmul matmul = new CpuMatmul(CpuVariants.gemm());
     private final CpuIndexing indexing = new CpuIndexing();
     private final CpuNormalization normalization = new CpuNormalization();
     private final CpuAttention attention = new CpuAttention();

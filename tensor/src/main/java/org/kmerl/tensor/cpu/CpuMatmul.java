@@ -5,12 +5,17 @@ import org.kmerl.tensor.Tensor;
 import org.kmerl.tensor.backend.MatmulKernels;
 
 /**
- * Reference matrix product: the i-k-j loop order, so the innermost loop runs along a row of B and a
- * row of C. When B's rows are not contiguous (a transposed operand), each batch of B is first packed
- * into a dense copy so the inner loop still reads consecutive floats. Parallel over the rows of all
- * batches; each output row is summed by one thread in k order.
+ * Batched matrix products on top of a single-threaded {@link Gemm} variant (the readable reference
+ * or the Vector API kernel). Work is split into tasks of (batch, block of rows): many batches give
+ * one task per batch; a single large product is cut into one row block per thread. Every output
+ * row is computed by one task in a fixed order, so the result does not depend on the thread count.
  */
 final class CpuMatmul implements MatmulKernels {
+    private final Gemm gemm;
+
+    CpuMatmul(Gemm gemm) {
+        this.gemm = gemm;
+    }
 
     @Override
     public void matmul(Tensor a, Tensor b, Tensor out) {
@@ -28,50 +33,34 @@ final class CpuMatmul implements MatmulKernels {
             return;
         }
         float[] as = CpuStorage.floats(a);
+        float[] bs = CpuStorage.floats(b);
         float[] cs = CpuStorage.floats(out);
         int[] aBase = batchOffsets(a, batchShape, batches);
+        int[] bBase = batchOffsets(b, batchShape, batches);
         int[] cBase = batchOffsets(out, batchShape, batches);
         int sam = a.stride(-2);
         int sak = a.stride(-1);
-
-        // B as dense [batches][k][n] rows, packed only when needed.
-        float[] bs;
-        int[] bBase;
-        int sbk;
-        if (b.stride(-1) == 1 || n == 1) {
-            bs = CpuStorage.floats(b);
-            bBase = batchOffsets(b, batchShape, batches);
-            sbk = b.stride(-2);
-        } else {
-            bs = packRows(b, batchShape, batches, k, n);
-            bBase = new int[batches];
-            for (int i = 0; i < batches; i++) {
-                bBase[i] = i * k * n;
-            }
-            sbk = n;
-        }
-        int grain = Math.max(1, StridedLoop.PARALLEL_GRAIN / Math.max(1, k * n));
-        CpuThreads.parallelFor(batches * m, grain, (start, end) -> {
-            for (int r = start; r < end; r++) {
-                int batch = r / m;
-                int i = r % m;
-                int c0 = cBase[batch] + i * n;
-                Arrays.fill(cs, c0, c0 + n, 0f);
-                int a0 = aBase[batch] + i * sam;
-                int b0 = bBase[batch];
-                for (int p = 0; p < k; p++) {
-                    float aip = as[a0 + p * sak];
-                    int bp = b0 + p * sbk;
-                    for (int j = 0; j < n; j++) {
-                        cs[c0 + j] += aip * bs[bp + j];
-                    }
-                }
+        int sbk = b.stride(-2);
+        int sbn = b.stride(-1);
+        // Row blocks per batch: enough tasks to occupy every thread, and no block thinner than 16 rows
+        // unless the whole product is small.
+        long flops = 2L * batches * m * n * k;
+        int threads = flops < 2_000_000 ? 1 : CpuThreads.threads();
+        int blocks = Math.max(1, Math.min((threads + batches - 1) / batches, (m + 15) / 16));
+        CpuThreads.parallelFor(batches * blocks, 1, (start, end) -> {
+            for (int t = start; t < end; t++) {
+                int batch = t / blocks;
+                int block = t % blocks;
+                int r0 = (int) ((long) m * block / blocks);
+                int r1 = (int) ((long) m * (block + 1) / blocks);
+                gemm.multiply(r1 - r0, n, k, as, aBase[batch] + r0 * sam, sam, sak, bs, bBase[batch], sbk, sbn,
+                        cs, cBase[batch] + r0 * n, n, false);
             }
         });
     }
 
     /** Storage offset of each batch's first element, batches in row-major order. */
-    private static int[] batchOffsets(Tensor t, int[] batchShape, int batches) {
+    static int[] batchOffsets(Tensor t, int[] batchShape, int batches) {
         int[] strides = Arrays.copyOf(t.strides(), batchShape.length);
         int[] offsets = new int[batches];
         int[] index = new int[batchShape.length];
@@ -89,25 +78,5 @@ final class CpuMatmul implements MatmulKernels {
             }
         }
         return offsets;
-    }
-
-    private static float[] packRows(Tensor b, int[] batchShape, int batches, int k, int n) {
-        float[] src = CpuStorage.floats(b);
-        int[] base = batchOffsets(b, batchShape, batches);
-        int sk = b.stride(-2);
-        int sn = b.stride(-1);
-        float[] dst = new float[batches * k * n];
-        CpuThreads.parallelFor(batches * k, Math.max(1, StridedLoop.PARALLEL_GRAIN / Math.max(1, n)), (s, e) -> {
-            for (int r = s; r < e; r++) {
-                int batch = r / k;
-                int p = r % k;
-                int from = base[batch] + p * sk;
-                int to = r * n;
-                for (int j = 0; j < n; j++) {
-                    dst[to + j] = src[from + j * sn];
-                }
-            }
-        });
-        return dst;
     }
 }

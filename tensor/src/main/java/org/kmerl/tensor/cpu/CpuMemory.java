@@ -5,24 +5,28 @@ import org.kmerl.tensor.Storage;
 import org.kmerl.tensor.Tensor;
 import org.kmerl.tensor.backend.MemoryKernels;
 
-/** Host arrays: allocation is a Java array; copies walk both operands' strides. */
+/** Host arrays: float buffers come from a {@link BufferPool}; copies walk both operands' strides. */
 final class CpuMemory implements MemoryKernels {
     private final CpuBackend backend;
+    private final BufferPool pool;
 
     CpuMemory(CpuBackend backend) {
         this.backend = backend;
+        this.pool = new BufferPool(backend.memoryStats());
     }
 
     @Override
     public Storage allocate(DType dtype, int length) {
-        return dtype == DType.FLOAT32
-                ? CpuStorage.ofFloats(backend, new float[length])
-                : CpuStorage.ofInts(backend, new int[length]);
+        if (dtype == DType.INT32) {
+            return CpuStorage.ofInts(backend, new int[length]);
+        }
+        float[] array = pool.take(length);
+        return CpuStorage.ofFloats(backend, array, length, () -> pool.giveBack(array));
     }
 
     @Override
     public Storage upload(float[] data) {
-        return CpuStorage.ofFloats(backend, data);
+        return CpuStorage.ofFloats(backend, data, data.length, () -> { });
     }
 
     @Override

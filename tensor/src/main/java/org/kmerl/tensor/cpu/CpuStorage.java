@@ -10,24 +10,28 @@ public final class CpuStorage extends Storage {
     private final float[] floats;
     private final int[] ints;
 
-    private CpuStorage(CpuBackend backend, DType dtype, float[] floats, int[] ints, int length) {
-        super(backend, dtype, length, release(backend.memoryStats(), (long) length * dtype.byteSize()));
+    private CpuStorage(CpuBackend backend, DType dtype, float[] floats, int[] ints, int length, Runnable onRelease) {
+        super(backend, dtype, length, release(backend.memoryStats(), (long) length * dtype.byteSize(), onRelease));
         this.floats = floats;
         this.ints = ints;
     }
 
     // The release action must not capture the storage itself, or the Cleaner could never run.
-    private static Runnable release(MemoryStats stats, long bytes) {
+    private static Runnable release(MemoryStats stats, long bytes, Runnable onRelease) {
         stats.onAllocate(bytes);
-        return () -> stats.onFree(bytes);
+        return () -> {
+            stats.onFree(bytes);
+            onRelease.run();
+        };
     }
 
-    static CpuStorage ofFloats(CpuBackend backend, float[] data) {
-        return new CpuStorage(backend, DType.FLOAT32, data, null, data.length);
+    /** Float storage of {@code length} elements over {@code data} (which may be longer: a pooled array). */
+    static CpuStorage ofFloats(CpuBackend backend, float[] data, int length, Runnable onRelease) {
+        return new CpuStorage(backend, DType.FLOAT32, data, null, length, onRelease);
     }
 
     static CpuStorage ofInts(CpuBackend backend, int[] data) {
-        return new CpuStorage(backend, DType.INT32, null, data, data.length);
+        return new CpuStorage(backend, DType.INT32, null, data, data.length, () -> { });
     }
 
     /** The float array under a CPU float32 tensor (index with the tensor's offset and strides). */

@@ -1,0 +1,96 @@
+package org.kmerl.tensor.cpu;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.kmerl.tensor.backend.ElementwiseKernels;
+
+/**
+ * The kernel variants of the CPU backend, llm.c-style: for each op the readable reference first,
+ * then faster versions. The default is the last available one; the system property
+ * {@code kmerl.cpu.kernels} (or the environment variable {@code KMERL_CPU_KERNELS}) picks others,
+ * e.g. {@code -Dkmerl.cpu.kernels=gemm=reference}. Vector API variants are loaded by reflection, only
+ * when the {@code jdk.incubator.vector} module is present, so the backend runs without it.
+ */
+public final class CpuVariants {
+    /** One implementation of an op: a short name, the idea it adds, the implementation. */
+    public record Variant<T>(String op, String name, String idea, T impl) {
+    }
+
+    private static final Map<String, String> SELECTED = parseSelection();
+
+    private CpuVariants() {
+    }
+
+    /** All variants of the GEMM, reference first. */
+    public static List<Variant<Gemm>> gemms() {
+        return pair("gemm", Gemm.class, Gemm.REFERENCE, "i-p-j loops over rows of B",
+                "VectorGemm", "packed panels, 6 x 2-vector register tile, Vector API FMA");
+    }
+
+    public static List<Variant<ElementwiseKernels>> elementwise() {
+        return pair("elementwise", ElementwiseKernels.class, new CpuElementwise(), "strided loops, math from the op enums",
+                "VectorElementwise", "Vector API rows for dense and broadcast layouts, erfc-based GELU");
+    }
+
+    static Gemm gemm() {
+        return select(gemms());
+    }
+
+    /** The reference and, when the Vector API is present, the vectorised class of this package. */
+    private static <T> List<Variant<T>> pair(String op, Class<T> type, T reference, String referenceIdea,
+                                             String vectorClass, String vectorIdea) {
+        List<Variant<T>> out = new ArrayList<>();
+        out.add(new Variant<>(op, "reference", referenceIdea, reference));
+        T vector = loadVectorized(CpuVariants.class.getPackageName() + "." + vectorClass, type);
+        if (vector != null) {
+            out.add(new Variant<>(op, "vector", vectorIdea, vector));
+        }
+        return out;
+    }
+
+    /** The variant named by the selection setting, or the last (fastest) one. */
+    static <T> T select(List<Variant<T>> variants) {
+        String op = variants.get(0).op();
+        String wanted = SELECTED.get(op);
+        if (wanted == null) {
+            return variants.get(variants.size() - 1).impl();
+        }
+        for (Variant<T> v : variants) {
+            if (v.name().equals(wanted)) {
+                return v.impl();
+            }
+        }
+        List<String> names = variants.stream().map(Variant::name).toList();
+        throw new IllegalArgumentException("kmerl.cpu.kernels: no variant '" + wanted + "' of " + op
+                + " (available here: " + names + ")");
+    }
+
+    private static <T> T loadVectorized(String className, Class<T> type) {
+        if (!VectorSupport.available()) {
+            return null;
+        }
+        try {
+            return type.cast(Class.forName(className).getDeclaredConstructor().newInstance());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot load " + className, e);
+        }
+    }
+
+    private static Map<String, String> parseSelection() {
+        String value = System.getProperty("kmerl.cpu.kernels", System.getenv("KMERL_CPU_KERNELS"));
+        Map<String, String> out = new LinkedHashMap<>();
+        if (value == null || value.isBlank()) {
+            return out;
+        }
+        for (String item : value.split(",")) {
+            String[] kv = item.trim().split("=");
+            if (kv.length != 2) {
+                throw new IllegalArgumentException("kmerl.cpu.kernels: expected op=variant items, got '" + item + "'");
+            }
+            out.put(kv[0].trim(), kv[1].trim());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,193 @@
+package org.kmerl.tensor.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Matrix product with the Vector API, organised as in BLIS / GotoBLAS:
+ * <ol>
+ *   <li>B is packed, KC rows at a time, into panels of NR = 2 vectors of columns, each panel laid
+ *       out k-major so the micro-kernel streams it with unit stride (transposed B costs only a
+ *       gather while packing);</li>
+ *   <li>A is packed, MC x KC at a time, into panels of MR = 6 rows, k-major;</li>
+ *   <li>a 6 x 2-vector micro-kernel keeps the whole C tile in 12 vector registers and performs
+ *       one broadcast of A and two FMAs per row and k step; C is read and written once per KC.</li>
+ * </ol>
+ * Packing buffers are per thread and reused, so a product allocates nothing. Single-threaded: callers split the work (by row blocks or batches).
+ */
+public final class VectorGemm implements Gemm {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    static final int MR = 6;
+    static final int NR = 2 * L;
+    static final int KC = 256;
+    static final int MC = 120;
+    static final int NC = 3072;
+
+    /** Per thread: packed A block, packed B panel, one edge tile. */
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[][] {
+        new float[MC * KC], new float[KC * ((NC + NR - 1) / NR) * NR], new float[MR * NR]
+    });
+
+    @Override
+    public void multiply(int m, int n, int k, float[] a, int aOff, int sam, int sak, float[] b, int bOff, int sbk,
+                         int sbn, float[] c, int cOff, int ldc, boolean accumulate) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            if (!accumulate) {
+                for (int i = 0; i < m; i++) {
+                    java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+                }
+            }
+            return;
+        }
+        float[][] buffers = BUFFERS.get();
+        float[] ap = buffers[0];
+        float[] bp = buffers[1];
+        float[] edge = buffers[2];
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(b, bOff + pc * sbk + jc * sbn, sbk, sbn, kc, nc, bp);
+                boolean add = accumulate || pc > 0;
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    packA(a, aOff + ic * sam + pc * sak, sam, sak, mc, kc, ap);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int cols = Math.min(NR, nc - jr);
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int rows = Math.min(MR, mc - ir);
+                            microKernel(kc, ap, ir * kc, bp, jr * kc, c, cOff + (ic + ir) * ldc + jc + jr, ldc,
+                                    add, rows, cols, edge);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Rows [0, mc) x columns [0, kc) of A into MR-row panels: panel q holds A[q*MR + r, p] at q*MR*kc + p*MR + r. */
+    static void packA(float[] a, int off, int sam, int sak, int mc, int kc, float[] ap) {
+        for (int q = 0; q * MR < mc; q++) {
+            int rows = Math.min(MR, mc - q * MR);
+            int dst = q * MR * kc;
+            int src = off + q * MR * sam;
+            for (int p = 0; p < kc; p++) {
+                int s = src + p * sak;
+                for (int r = 0; r < rows; r++) {
+                    ap[dst + r] = a[s + r * sam];
+                }
+                for (int r = rows; r < MR; r++) {
+                    ap[dst + r] = 0f;
+                }
+                dst += MR;
+            }
+        }
+    }
+
+    /** Rows [0, kc) x columns [0, nc) of B into NR-column panels: panel q holds B[p, q*NR + j] at q*NR*kc + p*NR + j. */
+    static void packB(float[] b, int off, int sbk, int sbn, int kc, int nc, float[] bp) {
+        for (int q = 0; q * NR < nc; q++) {
+            int cols = Math.min(NR, nc - q * NR);
+            int dst = q * NR * kc;
+            int src = off + q * NR * sbn;
+            if (sbn == 1 && cols == NR) {
+                for (int p = 0; p < kc; p++) {
+                    int s = src + p * sbk;
+                    FloatVector.fromArray(S, b, s).intoArray(bp, dst);
+                    FloatVector.fromArray(S, b, s + L).intoArray(bp, dst + L);
+                    dst += NR;
+                }
+                continue;
+            }
+            for (int p = 0; p < kc; p++) {
+                int s = src + p * sbk;
+                for (int j = 0; j < cols; j++) {
+                    bp[dst + j] = b[s + j * sbn];
+                }
+                for (int j = cols; j < NR; j++) {
+                    bp[dst + j] = 0f;
+                }
+                dst += NR;
+            }
+        }
+    }
+
+    /**
+     * C[0..rows, 0..cols] (+)= Ap panel · Bp panel over kc steps, the whole 6 x 2L tile in registers.
+     * The accumulators must never escape this method (no arrays, no calls that are not inlined):
+     * C2 would then box every vector on every iteration. Edge tiles therefore go through the
+     * {@code edge} scratch array with plain stores, and a scalar copy of the valid part.
+     */
+    private static void microKernel(int kc, float[] ap, int a, float[] bp, int b, float[] c, int c0, int ldc,
+                                    boolean add, int rows, int cols, float[] edge) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, b);
+            FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
+            FloatVector x = FloatVector.broadcast(S, ap[a]);
+            c00 = b0.fma(x, c00);
+            c01 = b1.fma(x, c01);
+            x = FloatVector.broadcast(S, ap[a + 1]);
+            c10 = b0.fma(x, c10);
+            c11 = b1.fma(x, c11);
+            x = FloatVector.broadcast(S, ap[a + 2]);
+            c20 = b0.fma(x, c20);
+            c21 = b1.fma(x, c21);
+            x = FloatVector.broadcast(S, ap[a + 3]);
+            c30 = b0.fma(x, c30);
+            c31 = b1.fma(x, c31);
+            x = FloatVector.broadcast(S, ap[a + 4]);
+            c40 = b0.fma(x, c40);
+            c41 = b1.fma(x, c41);
+            x = FloatVector.broadcast(S, ap[a + 5]);
+            c50 = b0.fma(x, c50);
+            c51 = b1.fma(x, c51);
+            a += MR;
+            b += NR;
+        }
+        boolean full = rows == MR && cols == NR;
+        float[] dst = full ? c : edge;
+        int o = full ? c0 : 0;
+        int ld = full ? ldc : NR;
+        if (full && add) {
+            c00 = c00.add(FloatVector.fromArray(S, c, o));
+            c01 = c01.add(FloatVector.fromArray(S, c, o + L));
+            c10 = c10.add(FloatVector.fromArray(S, c, o + ld));
+            c11 = c11.add(FloatVector.fromArray(S, c, o + ld + L));
+            c20 = c20.add(FloatVector.fromArray(S, c, o + 2 * ld));
+            c21 = c21.add(FloatVector.fromArray(S, c, o + 2 * ld + L));
+            c30 = c30.add(FloatVector.fromArray(S, c, o + 3 * ld));
+            c31 = c31.add(FloatVector.fromArray(S, c, o + 3 * ld + L));
+            c40 = c40.add(FloatVector.fromArray(S, c, o + 4 * ld));
+            c41 = c41.add(FloatVector.fromArray(S, c, o + 4 * ld + L));
+            c50 = c50.add(FloatVector.fromArray(S, c, o + 5 * ld));
+            c51 = c51.add(FloatVector.fromArray(S, c, o + 5 * ld + L));
+        }
+        c00.intoArray(dst, o);
+        c01.intoArray(dst, o + L);
+        c10.intoArray(dst, o + ld);
+        c11.intoArray(dst, o + ld + L);
+        c20.intoArray(dst, o + 2 * ld);
+        c21.intoArray(dst, o + 2 * ld + L);
+        c30.intoArray(dst, o + 3 * ld);
+        c31.intoArray(dst, o + 3 * ld + L);
+        c40.intoArray(dst, o + 4 * ld);
+        c41.intoArray(dst, o + 4 * ld + L);
+        c50.intoArray(dst, o + 5 * ld);
+        c51.intoArray(dst, o + 5 * ld + L);
+        if (!full) {
+            for (int r = 0; r < rows; r++) {
+                int at = c0 + r * ldc;
+                for (int j = 0; j < cols; j++) {
+                    c[at + j] = add ? c[at + j] + edge[r * NR + j] : edge[r * NR + j];
+                }
+            }
+        }
+    }
+}
