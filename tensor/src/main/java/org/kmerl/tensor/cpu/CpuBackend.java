@@ -29,10 +29,10 @@ public final class CpuBackend implements Backend {
     private final CpuReductions reductions = new CpuReductions();
     private final CpuMatmul matmul = new CpuMatmul(CpuVariants.gemm());
     private final CpuIndexing indexing = new CpuIndexing();
-    private final CpuNormalization normalization = new CpuNormalization();
+    private final NormalizationKernels normalization = CpuVariants.select(CpuVariants.normalization());
     private final CpuAttention attention = new CpuAttention();
     private final CpuLosses losses = new CpuLosses();
-    private final CpuOptimizers optimizers = new CpuOptimizers();
+    private final OptimizerKernels optimizers = CpuVariants.select(CpuVariants.optimizers());
     private final CpuRandom random = new CpuRandom();
 
     private CpuBackend() {

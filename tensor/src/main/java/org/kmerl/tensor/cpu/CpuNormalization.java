@@ -6,12 +6,16 @@ import org.kmerl.tensor.backend.NormalizationKernels;
 /** Reference softmax and layer norm; statistics are accumulated in double. */
 final class CpuNormalization implements NormalizationKernels {
 
-    /** Calls {@code body(xBase, outBase)} for every position of all axes but {@code axis}, in parallel. */
-    private interface LaneBody {
+    /** Receives the offsets of one lane's first element in each of up to three operands. */
+    interface LaneBody {
         void lane(int first, int second, int third);
     }
 
-    private static void forEachLane(Tensor[] operands, int axis, LaneBody body) {
+    /**
+     * Calls {@code body} for every lane along {@code axis} (every position of the other axes), in
+     * parallel, with each operand's offset of the lane's first element.
+     */
+    static void forEachLane(Tensor[] operands, int axis, LaneBody body) {
         int[] shape = operands[0].shape();
         int length = shape[axis];
         shape[axis] = 1;

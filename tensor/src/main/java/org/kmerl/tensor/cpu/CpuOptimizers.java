@@ -25,7 +25,7 @@ final class CpuOptimizers implements OptimizerKernels {
         double c1 = 1.0 - Math.pow(b1, step.step());
         double c2 = 1.0 - Math.pow(b2, step.step());
         float stepSize = (float) (lr / c1);
-        float sqrtC2 = (float) Math.sqrt(c2);
+        float invSqrtC2 = (float) (1.0 / Math.sqrt(c2));
         float eps = step.eps();
         CpuThreads.parallelFor(param.numel(), StridedLoop.PARALLEL_GRAIN, (s, e) -> {
             for (int i = s; i < e; i++) {
@@ -35,7 +35,7 @@ final class CpuOptimizers implements OptimizerKernels {
                 ms[mo + i] = mi;
                 vs[vo + i] = vi;
                 float p = ps[po + i] * decay;
-                ps[po + i] = p - stepSize * mi / ((float) Math.sqrt(vi) / sqrtC2 + eps);
+                ps[po + i] = p - stepSize * mi / ((float) Math.sqrt(vi) * invSqrtC2 + eps);
             }
         });
     }

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.kmerl.tensor.backend.ElementwiseKernels;
+import org.kmerl.tensor.backend.NormalizationKernels;
+import org.kmerl.tensor.backend.OptimizerKernels;
 
 /**
  * The kernel variants of the CPU backend, llm.c-style: for each op the readable reference first,
@@ -32,6 +34,17 @@ public final class CpuVariants {
     public static List<Variant<ElementwiseKernels>> elementwise() {
         return pair("elementwise", ElementwiseKernels.class, new CpuElementwise(), "strided loops, math from the op enums",
                 "VectorElementwise", "Vector API rows for dense and broadcast layouts, erfc-based GELU");
+    }
+
+    public static List<Variant<NormalizationKernels>> normalization() {
+        return pair("normalization", NormalizationKernels.class, new CpuNormalization(),
+                "double-precision row loops, any axis", "VectorNormalization",
+                "Vector API rows (last axis), block partial sums for the layer-norm parameter gradients");
+    }
+
+    public static List<Variant<OptimizerKernels>> optimizers() {
+        return pair("optimizers", OptimizerKernels.class, new CpuOptimizers(), "one scalar pass per parameter",
+                "VectorOptimizers", "one Vector API pass per parameter");
     }
 
     static Gemm gemm() {

@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 import org.kmerl.tensor.Shape;
 import org.kmerl.tensor.Tensor;
 import org.kmerl.tensor.backend.BinaryOp;
+import org.kmerl.tensor.backend.AdamWStep;
 import org.kmerl.tensor.backend.ElementwiseKernels;
+import org.kmerl.tensor.backend.NormalizationKernels;
+import org.kmerl.tensor.backend.OptimizerKernels;
 import org.kmerl.tensor.backend.UnaryOp;
 import org.kmerl.tensor.testing.TensorAssert;
 import org.kmerl.tensor.testing.TestData;
@@ -70,6 +73,86 @@ class VectorVariantTest {
                             TensorAssert.assertClose(expected, actual, 0, 0, v.name() + " scalar " + op);
                         }
                     }
+                }
+            }
+        }
+    }
+
+    @Test
+    void normalizationVariantsMatchTheReference() {
+        List<CpuVariants.Variant<NormalizationKernels>> variants = CpuVariants.normalization();
+        NormalizationKernels reference = variants.get(0).impl();
+        TestData data = new TestData(9);
+        int[][] shapes = {{1, 1}, {3, 7}, {5, 33}, {2, 127}, {300, 16}, {4, 3, 40}};
+        for (CpuVariants.Variant<NormalizationKernels> v : variants) {
+            for (int[] shape : shapes) {
+                Tensor x = data.uniform(-5, 5, shape).add(20f);
+                Tensor g = data.normal(shape);
+                for (int axis = 0; axis < shape.length; axis++) {
+                    for (boolean log : new boolean[] {false, true}) {
+                        for (Tensor layout : TestData.layouts(x)) {
+                            Tensor expected = Tensor.zerosLike(x);
+                            reference.softmax(layout, axis, log, expected);
+                            Tensor actual = Tensor.zerosLike(x);
+                            v.impl().softmax(layout, axis, log, actual);
+                            // log-softmax is x - shift: near the row maximum it cancels, so allow an ulp of |x| (~25)
+                            TensorAssert.assertClose(expected, actual, 2e-6, log ? 4e-6 : 1e-7,
+                                    v.name() + " softmax log=" + log);
+                            Tensor eg = Tensor.zerosLike(x);
+                            reference.softmaxBackward(expected, g, axis, log, eg);
+                            Tensor ag = Tensor.zerosLike(x);
+                            v.impl().softmaxBackward(expected, g, axis, log, ag);
+                            TensorAssert.assertClose(eg, ag, 1e-5, 1e-6, v.name() + " softmax backward log=" + log);
+                        }
+                    }
+                }
+                int c = shape[shape.length - 1];
+                int rows = x.numel() / c;
+                Tensor x2 = x.reshape(rows, c);
+                Tensor g2 = g.reshape(rows, c);
+                Tensor w = data.uniform(0.5f, 1.5f, c);
+                Tensor b = data.uniform(-1, 1, c);
+                Tensor[] ref = layerNorm(reference, x2, g2, w, b);
+                Tensor[] got = layerNorm(v.impl(), x2, g2, w, b);
+                String[] names = {"y", "mean", "rstd", "dx", "dw", "db"};
+                for (int i = 0; i < ref.length; i++) {
+                    TensorAssert.assertClose(ref[i], got[i], 2e-5, 2e-5, v.name() + " layer norm " + names[i] + " "
+                            + Shape.format(shape));
+                }
+            }
+        }
+    }
+
+    private static Tensor[] layerNorm(NormalizationKernels k, Tensor x, Tensor g, Tensor w, Tensor b) {
+        int rows = x.dim(0);
+        int c = x.dim(1);
+        Tensor y = Tensor.zeros(rows, c);
+        Tensor mean = Tensor.zeros(rows);
+        Tensor rstd = Tensor.zeros(rows);
+        k.layerNormForward(x, w, b, 1e-5f, y, mean, rstd);
+        Tensor dx = Tensor.zeros(rows, c);
+        Tensor dw = Tensor.zeros(c);
+        Tensor db = Tensor.zeros(c);
+        k.layerNormBackward(g, x, w, mean, rstd, dx, dw, db);
+        return new Tensor[] {y, mean, rstd, dx, dw, db};
+    }
+
+    @Test
+    void optimizerVariantsMatchTheReference() {
+        TestData data = new TestData(10);
+        for (CpuVariants.Variant<OptimizerKernels> v : CpuVariants.optimizers()) {
+            for (int n : new int[] {1, 7, 33, 1000}) {
+                Tensor p0 = data.normal(n);
+                Tensor g = data.normal(n);
+                Tensor[] expected = {p0.copy(), Tensor.zeros(n), Tensor.zeros(n)};
+                Tensor[] actual = {p0.copy(), Tensor.zeros(n), Tensor.zeros(n)};
+                for (long step = 1; step <= 3; step++) {
+                    AdamWStep s = new AdamWStep(0.01f, 0.9f, 0.999f, 1e-8f, 0.1f, step);
+                    CpuVariants.optimizers().get(0).impl().adamw(expected[0], g, expected[1], expected[2], s);
+                    v.impl().adamw(actual[0], g, actual[1], actual[2], s);
+                }
+                for (int i = 0; i < 3; i++) {
+                    TensorAssert.assertClose(expected[i], actual[i], 1e-6, 1e-7, v.name() + " adamw state " + i);
                 }
             }
         }
