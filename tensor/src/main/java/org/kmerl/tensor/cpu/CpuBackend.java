@@ -30,7 +30,7 @@ public final class CpuBackend implements Backend {
     private final CpuMatmul matmul = new CpuMatmul(CpuVariants.gemm());
     private final CpuIndexing indexing = new CpuIndexing();
     private final NormalizationKernels normalization = CpuVariants.select(CpuVariants.normalization());
-    private final CpuAttention attention = new CpuAttention();
+    private final AttentionKernels attention = CpuVariants.select(CpuVariants.attention());
     private final CpuLosses losses = new CpuLosses();
     private final OptimizerKernels optimizers = CpuVariants.select(CpuVariants.optimizers());
     private final CpuRandom random = new CpuRandom();

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.kmerl.tensor.backend.AttentionKernels;
 import org.kmerl.tensor.backend.ElementwiseKernels;
 import org.kmerl.tensor.backend.NormalizationKernels;
 import org.kmerl.tensor.backend.OptimizerKernels;
@@ -45,6 +46,11 @@ public final class CpuVariants {
     public static List<Variant<OptimizerKernels>> optimizers() {
         return pair("optimizers", OptimizerKernels.class, new CpuOptimizers(), "one scalar pass per parameter",
                 "VectorOptimizers", "one Vector API pass per parameter");
+    }
+
+    public static List<Variant<AttentionKernels>> attention() {
+        return pair("attention", AttentionKernels.class, new CpuAttention(), "one query row at a time in double",
+                "VectorAttention", "FlashAttention-2 tiles: online softmax, no T x T matrix, tile products on the vector GEMM");
     }
 
     static Gemm gemm() {

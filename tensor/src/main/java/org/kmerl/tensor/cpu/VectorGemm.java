@@ -9,7 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>B is packed, KC rows at a time, into panels of NR = 2 vectors of columns, each panel laid
  *       out k-major so the micro-kernel streams it with unit stride (transposed B costs only a
  *       gather while packing);</li>
- *   <li>A is packed, MC x KC at a time, into panels of MR = 6 rows, k-major;</li>
+ *   <li>A is packed, MC x KC at a time, into panels of MR = 6 rows, k-major (a small A is read in
+ *       place instead: attention's tile products are 64 x 64 x 64);</li>
  *   <li>a 6 x 2-vector micro-kernel keeps the whole C tile in 12 vector registers and performs
  *       one broadcast of A and two FMAs per row and k step; C is read and written once per KC.</li>
  * </ol>
@@ -23,6 +24,8 @@ public final class VectorGemm implements Gemm {
     static final int KC = 256;
     static final int MC = 120;
     static final int NC = 3072;
+    /** Up to this many elements (m x k), A is not packed. */
+    static final long DIRECT_A_LIMIT = 64 * 1024;
 
     /** Per thread: packed A block, packed B panel, one edge tile. */
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[][] {
@@ -47,6 +50,8 @@ public final class VectorGemm implements Gemm {
         float[] ap = buffers[0];
         float[] bp = buffers[1];
         float[] edge = buffers[2];
+        // A small A is read where it is: packing it would cost as much as the product saves.
+        boolean packA = (long) m * k > DIRECT_A_LIMIT;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -55,13 +60,21 @@ public final class VectorGemm implements Gemm {
                 boolean add = accumulate || pc > 0;
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    packA(a, aOff + ic * sam + pc * sak, sam, sak, mc, kc, ap);
+                    int aBlock = aOff + ic * sam + pc * sak;
+                    if (packA) {
+                        packA(a, aBlock, sam, sak, mc, kc, ap);
+                    }
                     for (int jr = 0; jr < nc; jr += NR) {
                         int cols = Math.min(NR, nc - jr);
                         for (int ir = 0; ir < mc; ir += MR) {
                             int rows = Math.min(MR, mc - ir);
-                            microKernel(kc, ap, ir * kc, bp, jr * kc, c, cOff + (ic + ir) * ldc + jc + jr, ldc,
-                                    add, rows, cols, edge);
+                            int cAt = cOff + (ic + ir) * ldc + jc + jr;
+                            if (packA) {
+                                microKernel(kc, ap, ir * kc, 1, MR, bp, jr * kc, c, cAt, ldc, add, rows, cols, edge);
+                            } else {
+                                microKernel(kc, a, aBlock + ir * sam, sam, sak, bp, jr * kc, c, cAt, ldc, add, rows,
+                                        cols, edge);
+                            }
                         }
                     }
                 }
@@ -117,76 +130,106 @@ public final class VectorGemm implements Gemm {
     }
 
     /**
-     * C[0..rows, 0..cols] (+)= Ap panel · Bp panel over kc steps, the whole 6 x 2L tile in registers.
+     * C[0..rows, 0..cols] (+)= A rows · Bp panel over kc steps, the whole 6 x 2L tile in registers. A is
+     * either a packed panel (row stride 1, k stride MR) or the caller's matrix read in place.
      * The accumulators must never escape this method (no arrays, no calls that are not inlined):
      * C2 would then box every vector on every iteration. Edge tiles therefore go through the
      * {@code edge} scratch array with plain stores, and a scalar copy of the valid part.
      */
-    private static void microKernel(int kc, float[] ap, int a, float[] bp, int b, float[] c, int c0, int ldc,
-                                    boolean add, int rows, int cols, float[] edge) {
+    private static void microKernel(int kc, float[] as, int a, int rowStride, int kStride, float[] bp, int b,
+                                    float[] c, int c0, int ldc, boolean add, int rows, int cols, float[] edge) {
+        // Rows past the edge repeat the last row (their results are discarded), so unpacked A is
+        // never read out of bounds.
+        int a0 = a;
+        int a1 = a + Math.min(1, rows - 1) * rowStride;
+        int a2 = a + Math.min(2, rows - 1) * rowStride;
+        int a3 = a + Math.min(3, rows - 1) * rowStride;
+        int a4 = a + Math.min(4, rows - 1) * rowStride;
+        int a5 = a + Math.min(5, rows - 1) * rowStride;
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
         FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
-        for (int p = 0; p < kc; p++) {
+        for (int p = 0, off = 0; p < kc; p++, off += kStride) {
             FloatVector b0 = FloatVector.fromArray(S, bp, b);
             FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
-            FloatVector x = FloatVector.broadcast(S, ap[a]);
+            FloatVector x = FloatVector.broadcast(S, as[a0 + off]);
             c00 = b0.fma(x, c00);
             c01 = b1.fma(x, c01);
-            x = FloatVector.broadcast(S, ap[a + 1]);
+            x = FloatVector.broadcast(S, as[a1 + off]);
             c10 = b0.fma(x, c10);
             c11 = b1.fma(x, c11);
-            x = FloatVector.broadcast(S, ap[a + 2]);
+            x = FloatVector.broadcast(S, as[a2 + off]);
             c20 = b0.fma(x, c20);
             c21 = b1.fma(x, c21);
-            x = FloatVector.broadcast(S, ap[a + 3]);
+            x = FloatVector.broadcast(S, as[a3 + off]);
             c30 = b0.fma(x, c30);
             c31 = b1.fma(x, c31);
-            x = FloatVector.broadcast(S, ap[a + 4]);
+            x = FloatVector.broadcast(S, as[a4 + off]);
             c40 = b0.fma(x, c40);
             c41 = b1.fma(x, c41);
-            x = FloatVector.broadcast(S, ap[a + 5]);
+            x = FloatVector.broadcast(S, as[a5 + off]);
             c50 = b0.fma(x, c50);
             c51 = b1.fma(x, c51);
-            a += MR;
             b += NR;
         }
-        boolean full = rows == MR && cols == NR;
-        float[] dst = full ? c : edge;
-        int o = full ? c0 : 0;
-        int ld = full ? ldc : NR;
-        if (full && add) {
-            c00 = c00.add(FloatVector.fromArray(S, c, o));
-            c01 = c01.add(FloatVector.fromArray(S, c, o + L));
-            c10 = c10.add(FloatVector.fromArray(S, c, o + ld));
-            c11 = c11.add(FloatVector.fromArray(S, c, o + ld + L));
-            c20 = c20.add(FloatVector.fromArray(S, c, o + 2 * ld));
-            c21 = c21.add(FloatVector.fromArray(S, c, o + 2 * ld + L));
-            c30 = c30.add(FloatVector.fromArray(S, c, o + 3 * ld));
-            c31 = c31.add(FloatVector.fromArray(S, c, o + 3 * ld + L));
-            c40 = c40.add(FloatVector.fromArray(S, c, o + 4 * ld));
-            c41 = c41.add(FloatVector.fromArray(S, c, o + 4 * ld + L));
-            c50 = c50.add(FloatVector.fromArray(S, c, o + 5 * ld));
-            c51 = c51.add(FloatVector.fromArray(S, c, o + 5 * ld + L));
+        if (rows == MR && cols == NR) {
+            if (add) {
+                c00 = c00.add(FloatVector.fromArray(S, c, c0));
+                c01 = c01.add(FloatVector.fromArray(S, c, c0 + L));
+                c10 = c10.add(FloatVector.fromArray(S, c, c0 + ldc));
+                c11 = c11.add(FloatVector.fromArray(S, c, c0 + ldc + L));
+                c20 = c20.add(FloatVector.fromArray(S, c, c0 + 2 * ldc));
+                c21 = c21.add(FloatVector.fromArray(S, c, c0 + 2 * ldc + L));
+                c30 = c30.add(FloatVector.fromArray(S, c, c0 + 3 * ldc));
+                c31 = c31.add(FloatVector.fromArray(S, c, c0 + 3 * ldc + L));
+                c40 = c40.add(FloatVector.fromArray(S, c, c0 + 4 * ldc));
+                c41 = c41.add(FloatVector.fromArray(S, c, c0 + 4 * ldc + L));
+                c50 = c50.add(FloatVector.fromArray(S, c, c0 + 5 * ldc));
+                c51 = c51.add(FloatVector.fromArray(S, c, c0 + 5 * ldc + L));
+            }
+            c00.intoArray(c, c0);
+            c01.intoArray(c, c0 + L);
+            c10.intoArray(c, c0 + ldc);
+            c11.intoArray(c, c0 + ldc + L);
+            c20.intoArray(c, c0 + 2 * ldc);
+            c21.intoArray(c, c0 + 2 * ldc + L);
+            c30.intoArray(c, c0 + 3 * ldc);
+            c31.intoArray(c, c0 + 3 * ldc + L);
+            c40.intoArray(c, c0 + 4 * ldc);
+            c41.intoArray(c, c0 + 4 * ldc + L);
+            c50.intoArray(c, c0 + 5 * ldc);
+            c51.intoArray(c, c0 + 5 * ldc + L);
+            return;
         }
-        c00.intoArray(dst, o);
-        c01.intoArray(dst, o + L);
-        c10.intoArray(dst, o + ld);
-        c11.intoArray(dst, o + ld + L);
-        c20.intoArray(dst, o + 2 * ld);
-        c21.intoArray(dst, o + 2 * ld + L);
-        c30.intoArray(dst, o + 3 * ld);
-        c31.intoArray(dst, o + 3 * ld + L);
-        c40.intoArray(dst, o + 4 * ld);
-        c41.intoArray(dst, o + 4 * ld + L);
-        c50.intoArray(dst, o + 5 * ld);
-        c51.intoArray(dst, o + 5 * ld + L);
-        if (!full) {
-            for (int r = 0; r < rows; r++) {
-                int at = c0 + r * ldc;
-                for (int j = 0; j < cols; j++) {
-                    c[at + j] = add ? c[at + j] + edge[r * NR + j] : edge[r * NR + j];
+        // Edge tile: the tile goes to the scratch array with plain stores, then its valid part is
+        // copied. (Handing the vectors to masked-store helpers or an array would make them escape.)
+        c00.intoArray(edge, 0);
+        c01.intoArray(edge, L);
+        c10.intoArray(edge, NR);
+        c11.intoArray(edge, NR + L);
+        c20.intoArray(edge, 2 * NR);
+        c21.intoArray(edge, 2 * NR + L);
+        c30.intoArray(edge, 3 * NR);
+        c31.intoArray(edge, 3 * NR + L);
+        c40.intoArray(edge, 4 * NR);
+        c41.intoArray(edge, 4 * NR + L);
+        c50.intoArray(edge, 5 * NR);
+        c51.intoArray(edge, 5 * NR + L);
+        for (int r = 0; r < rows; r++) {
+            int at = c0 + r * ldc;
+            int e = r * NR;
+            int j = 0;
+            if (cols == NR) {
+                for (; j < NR; j += L) {
+                    FloatVector v = FloatVector.fromArray(S, edge, e + j);
+                    if (add) {
+                        v = v.add(FloatVector.fromArray(S, c, at + j));
+                    }
+                    v.intoArray(c, at + j);
                 }
+            }
+            for (; j < cols; j++) {
+                c[at + j] = add ? c[at + j] + edge[e + j] : edge[e + j];
             }
         }
     }

@@ -8,6 +8,8 @@ import org.kmerl.tensor.Shape;
 import org.kmerl.tensor.Tensor;
 import org.kmerl.tensor.backend.BinaryOp;
 import org.kmerl.tensor.backend.AdamWStep;
+import org.kmerl.tensor.backend.AttentionConfig;
+import org.kmerl.tensor.backend.AttentionKernels;
 import org.kmerl.tensor.backend.ElementwiseKernels;
 import org.kmerl.tensor.backend.NormalizationKernels;
 import org.kmerl.tensor.backend.OptimizerKernels;
@@ -156,5 +158,60 @@ class VectorVariantTest {
                 }
             }
         }
+    }
+
+    @Test
+    void attentionVariantsMatchTheReference() {
+        List<CpuVariants.Variant<AttentionKernels>> variants = CpuVariants.attention();
+        AttentionKernels reference = variants.get(0).impl();
+        TestData data = new TestData(11);
+        // Tile-boundary sizes: 1, BR-1, BR, BR+1 and two tiles plus a remainder.
+        int[][] dims = {{1, 1, 1, 1, 1, 1}, {2, 3, 63, 65, 8, 8}, {1, 2, 64, 64, 33, 7}, {2, 1, 130, 20, 16, 16},
+            {1, 1, 5, 129, 4, 4}};
+        for (CpuVariants.Variant<AttentionKernels> v : variants) {
+            for (int[] d : dims) {
+                for (int mode = 0; mode < 3; mode++) {
+                    int b = d[0];
+                    int h = d[1];
+                    int tq = d[2];
+                    int tk = d[3];
+                    Tensor q = data.normal(b, h, tq, d[4]);
+                    Tensor k = data.normal(b, h, tk, d[4]);
+                    Tensor val = data.normal(b, h, tk, d[5]);
+                    Tensor g = data.normal(b, h, tq, d[5]);
+                    Tensor padding = null;
+                    if (mode >= 1) {
+                        padding = data.uniform(0, 1, b, tk).gt(0.6f);
+                        padding.narrow(1, 0, 1).fill(0f); // every row keeps a key ...
+                        if (b > 1) {
+                            padding.select(0, b - 1).fill(1f); // ... except in the last batch
+                        }
+                    }
+                    AttentionConfig config = new AttentionConfig((float) (1 / Math.sqrt(d[4])), mode == 2 ? 0.25f : 0f,
+                            5, 100);
+                    Tensor[] ref = attention(reference, q, k, val, padding, config, g);
+                    Tensor[] got = attention(v.impl(), q, k, val, padding, config, g);
+                    String[] names = {"out", "lse", "dq", "dk", "dv"};
+                    for (int i = 0; i < ref.length; i++) {
+                        TensorAssert.assertClose(ref[i], got[i], 1e-4, 1e-5, v.name() + " attention " + names[i]
+                                + " dims " + java.util.Arrays.toString(d) + " mode " + mode);
+                    }
+                }
+            }
+        }
+    }
+
+    private static Tensor[] attention(AttentionKernels kernels, Tensor q, Tensor k, Tensor v, Tensor padding,
+                                      AttentionConfig config, Tensor g) {
+        int[] os = q.shape();
+        os[3] = v.dim(3);
+        Tensor out = Tensor.zeros(os);
+        Tensor lse = Tensor.zeros(q.dim(0), q.dim(1), q.dim(2));
+        kernels.forward(q, k, v, padding, config, out, lse);
+        Tensor dq = Tensor.zerosLike(q);
+        Tensor dk = Tensor.zerosLike(k);
+        Tensor dv = Tensor.zerosLike(v);
+        kernels.backward(q, k, v, padding, config, out, lse, g, dq, dk, dv);
+        return new Tensor[] {out, lse, dq, dk, dv};
     }
 }

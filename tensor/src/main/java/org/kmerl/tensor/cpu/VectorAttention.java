@@ -1,0 +1,325 @@
+package org.kmerl.tensor.cpu;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.kmerl.tensor.Philox;
+import org.kmerl.tensor.Tensor;
+import org.kmerl.tensor.backend.AttentionConfig;
+import org.kmerl.tensor.backend.AttentionKernels;
+
+/**
+ * Fused attention in tiles, as in FlashAttention-2, on the CPU. Queries are taken BR rows at a time
+ * and keys BC at a time; a BR x BC tile of scores lives in a per-thread scratch array, never the
+ * whole T x T matrix.
+ * <p>Forward keeps, per query row, the running maximum m and the running sum l of exp(s - m) (the
+ * "online softmax"): each new key tile rescales the partial output by exp(m_old - m_new) before
+ * adding P·V. The output is O / l and the saved statistic is lse = m + log l.
+ * <p>Backward walks key tiles in the outer loop: P = exp(s - lse) is recomputed from the saved lse,
+ * {@code dV += P'ᵀ dO}, {@code dP' = dO Vᵀ}, {@code dS = P ⊙ (dP'·keep - D)} with D = rowsum(dO ⊙ O),
+ * {@code dQ += dS K}, {@code dK += dSᵀ Q}. The tile products run on {@link VectorGemm}. Parallel over
+ * (batch, head) pairs, so every gradient element has one writer.
+ */
+final class VectorAttention implements AttentionKernels {
+    private static final VectorSpecies<Float> S = VectorMath.S;
+    private static final int L = S.length();
+    static final int BR = 64;
+    static final int BC = 64;
+
+    private final Gemm gemm = new VectorGemm();
+
+    /** Per-thread tiles: scores/probabilities, P·keep, dP, partial output or D, row max, row sum or keep tile, keep row. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[7][0]);
+
+    private static float[] scratch(int slot, int size) {
+        float[][] s = SCRATCH.get();
+        if (s[slot].length < size) {
+            s[slot] = new float[size];
+        }
+        return s[slot];
+    }
+
+    /** The shapes and arrays of one call. */
+    private static final class Call {
+        final int h;
+        final int tq;
+        final int tk;
+        final int d;
+        final int dv;
+        final float[] qs;
+        final float[] ks;
+        final float[] vs;
+        final int qOff;
+        final int kOff;
+        final int vOff;
+        final float[] padding;
+        final int padOff;
+        final AttentionConfig config;
+
+        Call(Tensor q, Tensor k, Tensor v, Tensor keyPadding, AttentionConfig config) {
+            h = q.dim(1);
+            tq = q.dim(2);
+            d = q.dim(3);
+            tk = k.dim(2);
+            dv = v.dim(3);
+            qs = CpuStorage.floats(q);
+            ks = CpuStorage.floats(k);
+            vs = CpuStorage.floats(v);
+            qOff = q.offset();
+            kOff = k.offset();
+            vOff = v.offset();
+            padding = keyPadding == null ? null : CpuStorage.floats(keyPadding);
+            padOff = keyPadding == null ? 0 : keyPadding.offset();
+            this.config = config;
+        }
+
+        /**
+         * Scores of query rows [r0, r0+br) against keys [c0, c0+bc) of head bh into s (row stride
+         * BC), scaled, with padded keys at -inf.
+         */
+        void scores(Gemm gemm, int bh, int r0, int br, int c0, int bc, float[] s) {
+            gemm.multiply(br, bc, d, qs, qOff + (bh * tq + r0) * d, d, 1, ks, kOff + (bh * tk + c0) * d, 1, d,
+                    s, 0, BC, false);
+            float scale = config.scale();
+            int batch = bh / h;
+            for (int r = 0; r < br; r++) {
+                int at = r * BC;
+                int j = 0;
+                for (; j <= bc - L; j += L) {
+                    FloatVector.fromArray(S, s, at + j).mul(scale).intoArray(s, at + j);
+                }
+                for (; j < bc; j++) {
+                    s[at + j] *= scale;
+                }
+                if (padding != null) {
+                    for (j = 0; j < bc; j++) {
+                        if (padding[padOff + batch * tk + c0 + j] != 0f) {
+                            s[at + j] = Float.NEGATIVE_INFINITY;
+                        }
+                    }
+                }
+            }
+        }
+
+        /** keep[j] = 1/(1-p) or 0 for keys [c0, c0+bc) of query row {@code row} (global row index). */
+        void dropout(int row, int c0, int bc, float[] keep) {
+            float p = config.dropout();
+            if (p == 0f) {
+                Arrays.fill(keep, 0, bc, 1f);
+                return;
+            }
+            Philox.uniforms(config.seed(), config.offset() + (long) row * tk + c0, keep, 0, bc);
+            float scale = 1f / (1f - p);
+            for (int j = 0; j < bc; j++) {
+                keep[j] = keep[j] >= p ? scale : 0f;
+            }
+        }
+    }
+
+    @Override
+    public void forward(Tensor q, Tensor k, Tensor v, Tensor keyPadding, AttentionConfig config, Tensor out, Tensor lse) {
+        Call c = new Call(q, k, v, keyPadding, config);
+        float[] os = CpuStorage.floats(out);
+        float[] ls = CpuStorage.floats(lse);
+        int heads = q.dim(0) * c.h;
+        CpuThreads.parallelFor(heads, 1, (start, end) -> {
+            float[] s = scratch(0, BR * BC);
+            float[] acc = scratch(3, BR * c.dv);
+            float[] m = scratch(4, BR);
+            float[] l = scratch(5, BR);
+            float[] keep = scratch(6, BC);
+            for (int bh = start; bh < end; bh++) {
+                for (int r0 = 0; r0 < c.tq; r0 += BR) {
+                    int br = Math.min(BR, c.tq - r0);
+                    Arrays.fill(m, 0, br, Float.NEGATIVE_INFINITY);
+                    Arrays.fill(l, 0, br, 0f);
+                    Arrays.fill(acc, 0, br * c.dv, 0f);
+                    for (int c0 = 0; c0 < c.tk; c0 += BC) {
+                        int bc = Math.min(BC, c.tk - c0);
+                        c.scores(gemm, bh, r0, br, c0, bc, s);
+                        for (int r = 0; r < br; r++) {
+                            onlineSoftmaxRow(s, r * BC, bc, m, l, r, acc, r * c.dv, c.dv);
+                            if (config.dropout() > 0f) {
+                                c.dropout(bh * c.tq + r0 + r, c0, bc, keep);
+                                for (int j = 0; j < bc; j++) {
+                                    s[r * BC + j] *= keep[j];
+                                }
+                            }
+                        }
+                        gemm.multiply(br, c.dv, bc, s, 0, BC, 1, c.vs, c.vOff + (bh * c.tk + c0) * c.dv, c.dv, 1,
+                                acc, 0, c.dv, true);
+                    }
+                    for (int r = 0; r < br; r++) {
+                        int row = bh * c.tq + r0 + r;
+                        int o0 = out.offset() + row * c.dv;
+                        if (l[r] == 0f) {
+                            // Every key padded: zero output.
+                            Arrays.fill(os, o0, o0 + c.dv, 0f);
+                            ls[lse.offset() + row] = Float.NEGATIVE_INFINITY;
+                            continue;
+                        }
+                        float inv = 1f / l[r];
+                        int j = 0;
+                        for (; j <= c.dv - L; j += L) {
+                            FloatVector.fromArray(S, acc, r * c.dv + j).mul(inv).intoArray(os, o0 + j);
+                        }
+                        for (; j < c.dv; j++) {
+                            os[o0 + j] = acc[r * c.dv + j] * inv;
+                        }
+                        ls[lse.offset() + row] = m[r] + (float) Math.log(l[r]);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * One row of the online softmax: folds the scores s[at .. at+bc) into the running max m[r] and
+     * sum l[r], rescales the partial output acc[o .. o+dv) and leaves exp(s - m) in s.
+     */
+    private static void onlineSoftmaxRow(float[] s, int at, int bc, float[] m, float[] l, int r, float[] acc, int o,
+                                         int dv) {
+        FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int j = 0;
+        for (; j <= bc - L; j += L) {
+            mv = mv.max(FloatVector.fromArray(S, s, at + j));
+        }
+        float blockMax = mv.reduceLanes(VectorOperators.MAX);
+        for (; j < bc; j++) {
+            blockMax = Math.max(blockMax, s[at + j]);
+        }
+        float mNew = Math.max(m[r], blockMax);
+        if (mNew == Float.NEGATIVE_INFINITY) {
+            Arrays.fill(s, at, at + bc, 0f); // all keys so far padded
+            return;
+        }
+        float correction = (float) Math.exp(m[r] - mNew); // 0 when m was -inf
+        FloatVector sum = FloatVector.zero(S);
+        j = 0;
+        for (; j <= bc - L; j += L) {
+            FloatVector p = FloatVector.fromArray(S, s, at + j).sub(mNew).lanewise(VectorOperators.EXP);
+            p.intoArray(s, at + j);
+            sum = sum.add(p);
+        }
+        float total = sum.reduceLanes(VectorOperators.ADD);
+        for (; j < bc; j++) {
+            float p = (float) Math.exp(s[at + j] - mNew);
+            s[at + j] = p;
+            total += p;
+        }
+        l[r] = l[r] * correction + total;
+        m[r] = mNew;
+        if (correction != 1f) {
+            j = 0;
+            for (; j <= dv - L; j += L) {
+                FloatVector.fromArray(S, acc, o + j).mul(correction).intoArray(acc, o + j);
+            }
+            for (; j < dv; j++) {
+                acc[o + j] *= correction;
+            }
+        }
+    }
+
+    @Override
+    public void backward(Tensor q, Tensor k, Tensor v, Tensor keyPadding, AttentionConfig config, Tensor out,
+                         Tensor lse, Tensor gradOut, Tensor gradQ, Tensor gradK, Tensor gradV) {
+        Call c = new Call(q, k, v, keyPadding, config);
+        float[] os = CpuStorage.floats(out);
+        float[] ls = CpuStorage.floats(lse);
+        float[] gos = CpuStorage.floats(gradOut);
+        float[] gqs = CpuStorage.floats(gradQ);
+        float[] gks = CpuStorage.floats(gradK);
+        float[] gvs = CpuStorage.floats(gradV);
+        float scale = config.scale();
+        int heads = q.dim(0) * c.h;
+        CpuThreads.parallelFor(heads, 1, (start, end) -> {
+            float[] s = scratch(0, BR * BC);
+            float[] pk = scratch(1, BR * BC);
+            float[] dp = scratch(2, BR * BC);
+            float[] rowD = scratch(3, c.tq);
+            float[] keepTile = scratch(5, BR * BC);
+            float[] keep = scratch(6, BC);
+            for (int bh = start; bh < end; bh++) {
+                // D_r = dO_r · O_r
+                for (int r = 0; r < c.tq; r++) {
+                    int row = bh * c.tq + r;
+                    rowD[r] = dot(gos, gradOut.offset() + row * c.dv, os, out.offset() + row * c.dv, c.dv);
+                }
+                for (int c0 = 0; c0 < c.tk; c0 += BC) {
+                    int bc = Math.min(BC, c.tk - c0);
+                    int kRows = (bh * c.tk + c0);
+                    for (int r0 = 0; r0 < c.tq; r0 += BR) {
+                        int br = Math.min(BR, c.tq - r0);
+                        c.scores(gemm, bh, r0, br, c0, bc, s);
+                        // P = exp(s - lse), P' = P * keep
+                        for (int r = 0; r < br; r++) {
+                            int row = bh * c.tq + r0 + r;
+                            float rowLse = ls[lse.offset() + row];
+                            int at = r * BC;
+                            if (rowLse == Float.NEGATIVE_INFINITY) {
+                                Arrays.fill(s, at, at + bc, 0f);
+                                Arrays.fill(pk, at, at + bc, 0f);
+                                continue;
+                            }
+                            c.dropout(row, c0, bc, keep);
+                            System.arraycopy(keep, 0, keepTile, at, bc);
+                            int j = 0;
+                            for (; j <= bc - L; j += L) {
+                                FloatVector p = FloatVector.fromArray(S, s, at + j).sub(rowLse)
+                                        .lanewise(VectorOperators.EXP);
+                                p.intoArray(s, at + j);
+                                p.mul(FloatVector.fromArray(S, keep, j)).intoArray(pk, at + j);
+                            }
+                            for (; j < bc; j++) {
+                                float p = (float) Math.exp(s[at + j] - rowLse);
+                                s[at + j] = p;
+                                pk[at + j] = p * keep[j];
+                            }
+                        }
+                        int goRows = gradOut.offset() + (bh * c.tq + r0) * c.dv;
+                        // dV += P'ᵀ dO
+                        gemm.multiply(bc, c.dv, br, pk, 0, 1, BC, gos, goRows, c.dv, 1,
+                                gvs, gradV.offset() + kRows * c.dv, c.dv, true);
+                        // dP' = dO Vᵀ
+                        gemm.multiply(br, bc, c.dv, gos, goRows, c.dv, 1, c.vs, c.vOff + kRows * c.dv, 1, c.dv,
+                                dp, 0, BC, false);
+                        // dS = P ⊙ (dP' ⊙ keep - D) · scale
+                        for (int r = 0; r < br; r++) {
+                            int at = r * BC;
+                            float dr = rowD[r0 + r];
+                            int j = 0;
+                            for (; j <= bc - L; j += L) {
+                                FloatVector p = FloatVector.fromArray(S, s, at + j);
+                                FloatVector g = FloatVector.fromArray(S, dp, at + j)
+                                        .mul(FloatVector.fromArray(S, keepTile, at + j)).sub(dr);
+                                p.mul(g).mul(scale).intoArray(dp, at + j);
+                            }
+                            for (; j < bc; j++) {
+                                dp[at + j] = s[at + j] * (dp[at + j] * keepTile[at + j] - dr) * scale;
+                            }
+                        }
+                        // dQ += dS K ;  dK += dSᵀ Q
+                        gemm.multiply(br, c.d, bc, dp, 0, BC, 1, c.ks, c.kOff + kRows * c.d, c.d, 1,
+                                gqs, gradQ.offset() + (bh * c.tq + r0) * c.d, c.d, true);
+                        gemm.multiply(bc, c.d, br, dp, 0, 1, BC, c.qs, c.qOff + (bh * c.tq + r0) * c.d, c.d, 1,
+                                gks, gradK.offset() + kRows * c.d, c.d, true);
+                    }
+                }
+            }
+        });
+    }
+
+    private static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
+        }
+        float r = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            r += a[ao + i] * b[bo + i];
+        }
+        return r;
+    }
+}
