@@ -31,7 +31,7 @@ public final class CpuBackend implements Backend {
     private final CpuIndexing indexing = new CpuIndexing();
     private final NormalizationKernels normalization = CpuVariants.select(CpuVariants.normalization());
     private final AttentionKernels attention = CpuVariants.select(CpuVariants.attention());
-    private final CpuLosses losses = new CpuLosses();
+    private final LossKernels losses = CpuVariants.select(CpuVariants.losses());
     private final OptimizerKernels optimizers = CpuVariants.select(CpuVariants.optimizers());
     private final CpuRandom random = new CpuRandom();
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.kmerl.tensor.backend.AttentionKernels;
 import org.kmerl.tensor.backend.ElementwiseKernels;
+import org.kmerl.tensor.backend.LossKernels;
 import org.kmerl.tensor.backend.NormalizationKernels;
 import org.kmerl.tensor.backend.OptimizerKernels;
 
@@ -51,6 +52,11 @@ public final class CpuVariants {
     public static List<Variant<AttentionKernels>> attention() {
         return pair("attention", AttentionKernels.class, new CpuAttention(), "one query row at a time in double",
                 "VectorAttention", "FlashAttention-2 tiles: online softmax, no T x T matrix, tile products on the vector GEMM");
+    }
+
+    public static List<Variant<LossKernels>> losses() {
+        return pair("losses", LossKernels.class, new CpuLosses(), "double-precision loops, the CLIP logits as double[][]",
+                "VectorLosses", "CLIP: one vector-GEMM similarity matrix, vectorised log-sum-exps, dL in place");
     }
 
     static Gemm gemm() {

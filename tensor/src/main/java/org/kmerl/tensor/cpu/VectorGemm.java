@@ -116,15 +116,13 @@ public final class VectorGemm implements Gemm {
                 }
                 continue;
             }
-            for (int p = 0; p < kc; p++) {
-                int s = src + p * sbk;
-                for (int j = 0; j < cols; j++) {
-                    bp[dst + j] = b[s + j * sbn];
+            // General strides (a transposed B reads columns): walk each column of the panel down k,
+            // so the reads follow memory and the writes stay inside the L1-sized panel.
+            for (int j = 0; j < NR; j++) {
+                int s = src + j * sbn;
+                for (int p = 0, to = dst + j; p < kc; p++, to += NR) {
+                    bp[to] = j < cols ? b[s + p * sbk] : 0f;
                 }
-                for (int j = cols; j < NR; j++) {
-                    bp[dst + j] = 0f;
-                }
-                dst += NR;
             }
         }
     }

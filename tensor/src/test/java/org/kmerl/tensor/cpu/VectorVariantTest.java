@@ -11,6 +11,8 @@ import org.kmerl.tensor.backend.AdamWStep;
 import org.kmerl.tensor.backend.AttentionConfig;
 import org.kmerl.tensor.backend.AttentionKernels;
 import org.kmerl.tensor.backend.ElementwiseKernels;
+import org.kmerl.tensor.backend.LossKernels;
+import org.kmerl.tensor.backend.LossReduction;
 import org.kmerl.tensor.backend.NormalizationKernels;
 import org.kmerl.tensor.backend.OptimizerKernels;
 import org.kmerl.tensor.backend.UnaryOp;
@@ -213,5 +215,42 @@ class VectorVariantTest {
         Tensor dv = Tensor.zerosLike(v);
         kernels.backward(q, k, v, padding, config, out, lse, g, dq, dk, dv);
         return new Tensor[] {out, lse, dq, dk, dv};
+    }
+
+    @Test
+    void lossVariantsMatchTheReference() {
+        List<CpuVariants.Variant<LossKernels>> variants = CpuVariants.losses();
+        LossKernels reference = variants.get(0).impl();
+        TestData data = new TestData(12);
+        int[][] dims = {{2, 3}, {5, 16}, {33, 17}, {64, 40}};
+        for (CpuVariants.Variant<LossKernels> v : variants) {
+            for (int[] d : dims) {
+                for (LossReduction reduction : LossReduction.values()) {
+                    Tensor a = data.normal(d[0], d[1]);
+                    Tensor b = data.normal(d[0], d[1]);
+                    Tensor tau = Tensor.scalar(0.07f);
+                    Tensor[] ref = clip(reference, a, b, tau, reduction);
+                    Tensor[] got = clip(v.impl(), a, b, tau, reduction);
+                    String[] names = {"loss", "lse rows", "lse cols", "da", "db", "dtau"};
+                    for (int i = 0; i < ref.length; i++) {
+                        TensorAssert.assertClose(ref[i], got[i], 2e-5, 2e-5, v.name() + " clip " + names[i] + " "
+                                + java.util.Arrays.toString(d) + " " + reduction);
+                    }
+                }
+            }
+        }
+    }
+
+    private static Tensor[] clip(LossKernels k, Tensor a, Tensor b, Tensor tau, LossReduction reduction) {
+        int n = a.dim(0);
+        Tensor loss = Tensor.scalar(0f);
+        Tensor rows = Tensor.zeros(n);
+        Tensor cols = Tensor.zeros(n);
+        k.clipForward(a, b, tau, reduction, loss, rows, cols);
+        Tensor da = Tensor.zerosLike(a);
+        Tensor db = Tensor.zerosLike(b);
+        Tensor dtau = Tensor.scalar(0f);
+        k.clipBackward(a, b, tau, reduction, rows, cols, Tensor.scalar(1.3f), da, db, dtau);
+        return new Tensor[] {loss, rows, cols, da, db, dtau};
     }
 }

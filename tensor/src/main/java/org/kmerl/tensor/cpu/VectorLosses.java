@@ -1,0 +1,298 @@
+package org.kmerl.tensor.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.kmerl.tensor.Tensor;
+import org.kmerl.tensor.backend.LossKernels;
+import org.kmerl.tensor.backend.LossReduction;
+
+/**
+ * The CLIP loss on the vector GEMM: both sides are normalised once, the N x N similarities come
+ * from one product, row and column log-sum-exps from vectorised passes over it; backward recomputes
+ * the similarities, turns them into dL in place and finishes with two more products. Cross entropy
+ * and BCE stay on the reference kernels (their inputs are small in every model here).
+ */
+final class VectorLosses implements LossKernels {
+    private static final VectorSpecies<Float> S = VectorMath.S;
+    private static final int L = S.length();
+    private final CpuLosses reference = new CpuLosses();
+    private final Gemm gemm = new VectorGemm();
+
+    /**
+     * Per calling thread: normalised a, normalised b, the N x N matrix, norms, column log-sum-exps,
+     * and the gradients of the normalised sides.
+     */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[7][0]);
+
+    private static float[] scratch(int slot, int size) {
+        float[][] s = SCRATCH.get();
+        if (s[slot].length < size) {
+            s[slot] = new float[size];
+        }
+        return s[slot];
+    }
+
+    @Override
+    public void crossEntropyForward(Tensor logits, Tensor targets, float labelSmoothing, int ignoreIndex,
+                                    LossReduction reduction, Tensor loss, Tensor lse) {
+        reference.crossEntropyForward(logits, targets, labelSmoothing, ignoreIndex, reduction, loss, lse);
+    }
+
+    @Override
+    public void crossEntropyBackward(Tensor logits, Tensor targets, float labelSmoothing, int ignoreIndex,
+                                     LossReduction reduction, Tensor lse, Tensor gradLoss, Tensor gradLogits) {
+        reference.crossEntropyBackward(logits, targets, labelSmoothing, ignoreIndex, reduction, lse, gradLoss,
+                gradLogits);
+    }
+
+    @Override
+    public void bceWithLogitsForward(Tensor logits, Tensor targets, Tensor posWeight, LossReduction reduction,
+                                     Tensor loss) {
+        reference.bceWithLogitsForward(logits, targets, posWeight, reduction, loss);
+    }
+
+    @Override
+    public void bceWithLogitsBackward(Tensor logits, Tensor targets, Tensor posWeight, LossReduction reduction,
+                                      Tensor gradLoss, Tensor gradLogits) {
+        reference.bceWithLogitsBackward(logits, targets, posWeight, reduction, gradLoss, gradLogits);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    /** The normalised inputs and similarities of one call, in per-thread scratch arrays. */
+    private final class Similarities {
+        final int n;
+        final int d;
+        final float[] ua;
+        final float[] ub;
+        final float[] sim; // N x N: similarities, then logits, then dL
+        final float[] norms; // |a_i| then |b_i|
+
+        Similarities(Tensor a, Tensor b) {
+            n = a.dim(0);
+            d = a.dim(1);
+            ua = scratch(0, n * d);
+            ub = scratch(1, n * d);
+            sim = scratch(2, n * n);
+            norms = scratch(3, 2 * n);
+            normalize(CpuStorage.floats(a), a.offset(), ua, norms, 0);
+            normalize(CpuStorage.floats(b), b.offset(), ub, norms, n);
+            // sim = â · b̂ᵀ, one row block per thread (the transpose is absorbed by the GEMM's packing)
+            parallelProduct(n, n, d, ua, d, 1, ub, 1, d, sim, false);
+        }
+
+        private void normalize(float[] x, int off, float[] unit, float[] norm, int normAt) {
+            CpuThreads.parallelFor(n, 64, (s, e) -> {
+                for (int i = s; i < e; i++) {
+                    int r = off + i * d;
+                    float length = (float) Math.max(Math.sqrt(dot(x, r, x, r, d)), 1e-12);
+                    norm[normAt + i] = length;
+                    float inv = 1f / length;
+                    int c = 0;
+                    for (; c <= d - L; c += L) {
+                        FloatVector.fromArray(S, x, r + c).mul(inv).intoArray(unit, i * d + c);
+                    }
+                    for (; c < d; c++) {
+                        unit[i * d + c] = x[r + c] * inv;
+                    }
+                }
+            });
+        }
+    }
+
+    /** C = A·B over row blocks in parallel (each row block by one thread, in k order). */
+    private void parallelProduct(int m, int n, int k, float[] a, int sam, int sak, float[] b, int sbk, int sbn,
+                                 float[] c, boolean accumulate) {
+        int blocks = Math.max(1, Math.min(CpuThreads.threads(), m / 16));
+        CpuThreads.parallelFor(blocks, 1, (s, e) -> {
+            for (int t = s; t < e; t++) {
+                int r0 = (int) ((long) m * t / blocks);
+                int r1 = (int) ((long) m * (t + 1) / blocks);
+                gemm.multiply(r1 - r0, n, k, a, r0 * sam, sam, sak, b, 0, sbk, sbn, c, r0 * n, n, accumulate);
+            }
+        });
+    }
+
+    @Override
+    public void clipForward(Tensor a, Tensor b, Tensor temperature, LossReduction reduction, Tensor loss,
+                            Tensor lseRows, Tensor lseCols) {
+        Similarities s = new Similarities(a, b);
+        int n = s.n;
+        float invTau = (float) (1.0 / CpuStorage.floats(temperature)[temperature.offset()]);
+        float[] rows = CpuStorage.floats(lseRows);
+        float[] cols = CpuStorage.floats(lseCols);
+        // logits in place
+        CpuThreads.parallelFor(n, 16, (st, en) -> {
+            for (int i = st; i < en; i++) {
+                scale(s.sim, i * n, n, invTau);
+                rows[lseRows.offset() + i] = logSumExp(s.sim, i * n, n);
+            }
+        });
+        columnLogSumExp(s.sim, n, cols, lseCols.offset());
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            float diagonal = s.sim[i * n + i];
+            total += (rows[lseRows.offset() + i] - diagonal) + (cols[lseCols.offset() + i] - diagonal);
+        }
+        total /= n;
+        CpuStorage.floats(loss)[loss.offset()] = (float) (reduction == LossReduction.MEAN ? total / 2 : total);
+    }
+
+    @Override
+    public void clipBackward(Tensor a, Tensor b, Tensor temperature, LossReduction reduction, Tensor lseRows,
+                             Tensor lseCols, Tensor gradLoss, Tensor gradA, Tensor gradB, Tensor gradTemperature) {
+        Similarities s = new Similarities(a, b);
+        int n = s.n;
+        int d = s.d;
+        float tau = CpuStorage.floats(temperature)[temperature.offset()];
+        float invTau = 1f / tau;
+        float[] rows = CpuStorage.floats(lseRows);
+        float[] cols = CpuStorage.floats(lseCols);
+        float w = (float) (CpuStorage.floats(gradLoss)[gradLoss.offset()]
+                * (reduction == LossReduction.MEAN ? 0.5 : 1.0) / n);
+        float[] colLse = scratch(4, n);
+        System.arraycopy(cols, lseCols.offset(), colLse, 0, n);
+        double[] tauPartial = new double[n];
+        // dL_ij = w (exp(L_ij - lseRow_i) + exp(L_ij - lseCol_j) - 2[i = j]), in place of the similarities;
+        // the temperature gradient -sum dL_ij L_ij / tau is summed per row, rows added in order.
+        CpuThreads.parallelFor(n, 16, (st, en) -> {
+            for (int i = st; i < en; i++) {
+                int at = i * n;
+                float rowLse = rows[lseRows.offset() + i];
+                float diagonal = s.sim[at + i] * invTau;
+                FloatVector acc = FloatVector.zero(S);
+                int j = 0;
+                for (; j <= n - L; j += L) {
+                    FloatVector logit = FloatVector.fromArray(S, s.sim, at + j).mul(invTau);
+                    FloatVector pr = logit.sub(rowLse).lanewise(VectorOperators.EXP);
+                    FloatVector pc = logit.sub(FloatVector.fromArray(S, colLse, j)).lanewise(VectorOperators.EXP);
+                    FloatVector dl = pr.add(pc).mul(w);
+                    acc = dl.fma(logit, acc);
+                    dl.intoArray(s.sim, at + j);
+                }
+                double t = acc.reduceLanes(VectorOperators.ADD);
+                for (; j < n; j++) {
+                    float logit = s.sim[at + j] * invTau;
+                    float dl = w * (float) (Math.exp(logit - rowLse) + Math.exp(logit - colLse[j]));
+                    t += dl * logit;
+                    s.sim[at + j] = dl;
+                }
+                s.sim[at + i] -= 2 * w; // the target's -1 in both directions
+                tauPartial[i] = t - 2 * w * diagonal;
+            }
+        });
+        if (gradTemperature != null) {
+            double dt = 0;
+            for (double t : tauPartial) {
+                dt -= t;
+            }
+            CpuStorage.floats(gradTemperature)[gradTemperature.offset()] = (float) (dt / tau);
+        }
+        // dâ = dL · b̂ / τ ;  db̂ = dLᵀ · â / τ
+        float[] dua = scratch(5, n * d);
+        float[] dub = scratch(6, n * d);
+        parallelProduct(n, d, n, s.sim, n, 1, s.ub, d, 1, dua, false);
+        parallelProduct(n, d, n, s.sim, 1, n, s.ua, d, 1, dub, false);
+        throughNormalize(dua, s.ua, s.norms, 0, invTau, n, d, CpuStorage.floats(gradA), gradA.offset());
+        throughNormalize(dub, s.ub, s.norms, n, invTau, n, d, CpuStorage.floats(gradB), gradB.offset());
+    }
+
+    /** dx_i = (dû_i/τ - û_i (û_i · dû_i/τ)) / |x_i| */
+    private static void throughNormalize(float[] dUnit, float[] unit, float[] norms, int normAt, float invTau, int n,
+                                         int d, float[] out, int off) {
+        CpuThreads.parallelFor(n, 64, (s, e) -> {
+            for (int i = s; i < e; i++) {
+                int r = i * d;
+                float proj = dot(unit, r, dUnit, r, d) * invTau;
+                float invNorm = 1f / norms[normAt + i];
+                int c = 0;
+                for (; c <= d - L; c += L) {
+                    FloatVector du = FloatVector.fromArray(S, dUnit, r + c).mul(invTau);
+                    du.sub(FloatVector.fromArray(S, unit, r + c).mul(proj)).mul(invNorm).intoArray(out, off + r + c);
+                }
+                for (; c < d; c++) {
+                    out[off + r + c] = (dUnit[r + c] * invTau - unit[r + c] * proj) * invNorm;
+                }
+            }
+        });
+    }
+
+    private static void scale(float[] x, int at, int n, float factor) {
+        int j = 0;
+        for (; j <= n - L; j += L) {
+            FloatVector.fromArray(S, x, at + j).mul(factor).intoArray(x, at + j);
+        }
+        for (; j < n; j++) {
+            x[at + j] *= factor;
+        }
+    }
+
+    private static float logSumExp(float[] x, int at, int n) {
+        FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int j = 0;
+        for (; j <= n - L; j += L) {
+            mv = mv.max(FloatVector.fromArray(S, x, at + j));
+        }
+        float max = mv.reduceLanes(VectorOperators.MAX);
+        for (; j < n; j++) {
+            max = Math.max(max, x[at + j]);
+        }
+        FloatVector sum = FloatVector.zero(S);
+        j = 0;
+        for (; j <= n - L; j += L) {
+            sum = sum.add(FloatVector.fromArray(S, x, at + j).sub(max).lanewise(VectorOperators.EXP));
+        }
+        double total = sum.reduceLanes(VectorOperators.ADD);
+        for (; j < n; j++) {
+            total += Math.exp(x[at + j] - max);
+        }
+        return max + (float) Math.log(total);
+    }
+
+    /** Log-sum-exp of every column of the n x n matrix: two passes over the rows, vectors across columns. */
+    private static void columnLogSumExp(float[] x, int n, float[] out, int off) {
+        int chunks = (n + L - 1) / L;
+        CpuThreads.parallelFor(chunks, Math.max(1, chunks / (4 * CpuThreads.threads())), (s, e) -> {
+            for (int chunk = s; chunk < e; chunk++) {
+                int j = chunk * L;
+                if (j + L <= n) {
+                    FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+                    for (int i = 0; i < n; i++) {
+                        max = max.max(FloatVector.fromArray(S, x, i * n + j));
+                    }
+                    FloatVector sum = FloatVector.zero(S);
+                    for (int i = 0; i < n; i++) {
+                        sum = sum.add(FloatVector.fromArray(S, x, i * n + j).sub(max).lanewise(VectorOperators.EXP));
+                    }
+                    max.add(sum.lanewise(VectorOperators.LOG)).intoArray(out, off + j);
+                } else {
+                    for (int col = j; col < n; col++) {
+                        float max = Float.NEGATIVE_INFINITY;
+                        for (int i = 0; i < n; i++) {
+                            max = Math.max(max, x[i * n + col]);
+                        }
+                        double sum = 0;
+                        for (int i = 0; i < n; i++) {
+                            sum += Math.exp(x[i * n + col] - max);
+                        }
+                        out[off + col] = max + (float) Math.log(sum);
+                    }
+                }
+            }
+        });
+    }
+
+    private static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
+        }
+        float r = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            r += a[ao + i] * b[bo + i];
+        }
+        return r;
+    }
+}
