@@ -20,8 +20,8 @@ public final class AttentionOps {
      */
     public static Result forward(Tensor q, Tensor k, Tensor v, Tensor keyPadding, AttentionConfig config) {
         int[] dims = check(q, k, v, keyPadding);
-        Tensor out = Tensor.zeros(DType.FLOAT32, q.device(), dims[0], dims[1], dims[2], dims[4]);
-        Tensor lse = Tensor.zeros(DType.FLOAT32, q.device(), dims[0], dims[1], dims[2]);
+        Tensor out = Tensor.empty(DType.FLOAT32, q.device(), dims[0], dims[1], dims[2], dims[4]);
+        Tensor lse = Tensor.empty(DType.FLOAT32, q.device(), dims[0], dims[1], dims[2]);
         try (Tensor qd = q.dense(q.shape()); Tensor kd = k.dense(k.shape()); Tensor vd = v.dense(v.shape());
              Tensor mask = floatMask(keyPadding)) {
             q.backend().attention().forward(qd, kd, vd, mask, config, out, lse);

@@ -10,7 +10,7 @@ public final class ElementwiseOps {
 
     public static Tensor unary(UnaryOp op, Tensor x) {
         Checks.dtype(op.opName(), "input", x, DType.FLOAT32);
-        Tensor out = Tensor.zerosLike(x);
+        Tensor out = Tensor.emptyLike(x);
         x.backend().elementwise().unary(op, x, out);
         return out;
     }
@@ -19,7 +19,7 @@ public final class ElementwiseOps {
     public static Tensor unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor gradOut) {
         String name = op.opName() + " backward";
         Checks.sameDevice(name, x, y, gradOut);
-        Tensor gradIn = Tensor.zerosLike(x);
+        Tensor gradIn = Tensor.emptyLike(x);
         try (Tensor g = gradOut.broadcastTo(name, x.shape())) {
             x.backend().elementwise().unaryBackward(op, x, y, g, gradIn);
         }
@@ -31,7 +31,7 @@ public final class ElementwiseOps {
         Checks.sameDevice(name, a, b);
         Checks.dtype(name, "left operand", a, DType.FLOAT32);
         Checks.dtype(name, "right operand", b, DType.FLOAT32);
-        Tensor out = Tensor.zeros(DType.FLOAT32, a.device(), Shape.broadcast(name, a.shape(), b.shape()));
+        Tensor out = Tensor.empty(DType.FLOAT32, a.device(), Shape.broadcast(name, a.shape(), b.shape()));
         binaryInto(op, a, b, out);
         return out;
     }
@@ -48,7 +48,7 @@ public final class ElementwiseOps {
 
     public static Tensor scalar(BinaryOp op, Tensor a, float s) {
         Checks.dtype(op.opName(), "input", a, DType.FLOAT32);
-        Tensor out = Tensor.zerosLike(a);
+        Tensor out = Tensor.emptyLike(a);
         a.backend().elementwise().binaryScalar(op, a, s, out);
         return out;
     }
@@ -58,7 +58,7 @@ public final class ElementwiseOps {
             throw new IllegalArgumentException("clamp: min " + lo + " is greater than max " + hi);
         }
         Checks.dtype("clamp", "input", x, DType.FLOAT32);
-        Tensor out = Tensor.zerosLike(x);
+        Tensor out = Tensor.emptyLike(x);
         x.backend().elementwise().clamp(x, lo, hi, out);
         return out;
     }
@@ -69,7 +69,7 @@ public final class ElementwiseOps {
         Checks.dtype("where", "first choice", a, DType.FLOAT32);
         Checks.dtype("where", "second choice", b, DType.FLOAT32);
         int[] shape = Shape.broadcast("where", cond.shape(), a.shape(), b.shape());
-        Tensor out = Tensor.zeros(DType.FLOAT32, a.device(), shape);
+        Tensor out = Tensor.empty(DType.FLOAT32, a.device(), shape);
         try (Tensor floatCond = cond.toFloat(); Tensor c = floatCond.broadcastTo("where", shape); Tensor ab = a.broadcastTo("where", shape);
              Tensor bb = b.broadcastTo("where", shape)) {
             a.backend().elementwise().where(c, ab, bb, out);

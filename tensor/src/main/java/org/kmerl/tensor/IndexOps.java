@@ -12,7 +12,7 @@ public final class IndexOps {
     /** {@code out[...][j][...] = x[...][index[...][j][...]][...]}; out has the index's shape. */
     public static Tensor gather(Tensor x, int axis, Tensor index) {
         int a = checkSameRankIndex("gather", x, axis, index);
-        Tensor out = Tensor.zeros(DType.FLOAT32, x.device(), index.shape());
+        Tensor out = Tensor.empty(DType.FLOAT32, x.device(), index.shape());
         x.backend().indexing().gather(x, a, index, out);
         return out;
     }
@@ -35,7 +35,7 @@ public final class IndexOps {
         int a = checkVectorIndex("indexSelect", x, axis, index);
         int[] shape = x.shape();
         shape[a] = index.dim(0);
-        Tensor out = Tensor.zeros(x.dtype(), x.device(), shape);
+        Tensor out = Tensor.empty(x.dtype(), x.device(), shape);
         x.backend().indexing().indexSelect(x, a, index, out);
         return out;
     }

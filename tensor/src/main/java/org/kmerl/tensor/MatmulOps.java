@@ -29,7 +29,7 @@ public final class MatmulOps {
                         + " have inner dimensions " + k + " and " + sb[sb.length - 2] + " that differ");
             }
             int[] batch = Shape.broadcast("matmul", Arrays.copyOf(sa, sa.length - 2), Arrays.copyOf(sb, sb.length - 2));
-            Tensor out = Tensor.zeros(DType.FLOAT32, a.device(), concat(batch, m, n));
+            Tensor out = Tensor.empty(DType.FLOAT32, a.device(), concat(batch, m, n));
             try (Tensor ae = a2.expand(concat(batch, m, k)); Tensor be = b2.expand(concat(batch, k, n))) {
                 a.backend().matmul().matmul(ae, be, out);
             }

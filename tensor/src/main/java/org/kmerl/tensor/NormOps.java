@@ -19,7 +19,7 @@ public final class NormOps {
         String op = log ? "logSoftmax" : "softmax";
         Checks.dtype(op, "input", x, DType.FLOAT32);
         int a = Shape.normalizeAxis(op, axis, x.shape());
-        Tensor out = Tensor.zerosLike(x);
+        Tensor out = Tensor.emptyLike(x);
         x.backend().normalization().softmax(x, a, log, out);
         return out;
     }
@@ -29,7 +29,7 @@ public final class NormOps {
         String op = log ? "logSoftmax backward" : "softmax backward";
         Checks.sameDevice(op, y, gradOut);
         int a = Shape.normalizeAxis(op, axis, y.shape());
-        Tensor gradIn = Tensor.zerosLike(y);
+        Tensor gradIn = Tensor.emptyLike(y);
         try (Tensor g = gradOut.broadcastTo(op, y.shape())) {
             y.backend().normalization().softmaxBackward(y, g, a, log, gradIn);
         }
@@ -50,9 +50,9 @@ public final class NormOps {
         int[] shape = x.shape();
         int rows = c == 0 ? 0 : x.numel() / c;
         int[] rowShape = Arrays.copyOf(shape, shape.length - 1);
-        Tensor y = Tensor.zerosLike(x);
-        Tensor mean = Tensor.zeros(DType.FLOAT32, x.device(), rowShape);
-        Tensor rstd = Tensor.zeros(DType.FLOAT32, x.device(), rowShape);
+        Tensor y = Tensor.emptyLike(x);
+        Tensor mean = Tensor.empty(DType.FLOAT32, x.device(), rowShape);
+        Tensor rstd = Tensor.empty(DType.FLOAT32, x.device(), rowShape);
         try (Tensor x2 = x.dense(rows, c); Tensor y2 = y.viewAs(rows, c);
              Tensor m2 = mean.viewAs(rows); Tensor r2 = rstd.viewAs(rows);
              Tensor w = weight == null ? null : weight.dense(c); Tensor b = bias == null ? null : bias.dense(c)) {
@@ -66,9 +66,9 @@ public final class NormOps {
         int c = checkLayerNorm(x, weight, null);
         Checks.shape("layerNorm backward", "gradient", gradY, x.shape());
         int rows = c == 0 ? 0 : x.numel() / c;
-        Tensor gx = Tensor.zerosLike(x);
-        Tensor gw = weight == null ? null : Tensor.zeros(DType.FLOAT32, x.device(), c);
-        Tensor gb = hasBias ? Tensor.zeros(DType.FLOAT32, x.device(), c) : null;
+        Tensor gx = Tensor.emptyLike(x);
+        Tensor gw = weight == null ? null : Tensor.empty(DType.FLOAT32, x.device(), c);
+        Tensor gb = hasBias ? Tensor.empty(DType.FLOAT32, x.device(), c) : null;
         try (Tensor g2 = gradY.dense(rows, c); Tensor x2 = x.dense(rows, c); Tensor gx2 = gx.viewAs(rows, c);
              Tensor m2 = mean.dense(rows); Tensor r2 = rstd.dense(rows);
              Tensor w = weight == null ? null : weight.dense(c)) {

@@ -20,7 +20,7 @@ public final class ReductionOps {
                 }
             }
         }
-        Tensor out = Tensor.zeros(DType.FLOAT32, x.device(), Shape.reducedShape(shape, mask, true));
+        Tensor out = Tensor.empty(DType.FLOAT32, x.device(), Shape.reducedShape(shape, mask, true));
         x.backend().reductions().reduce(op, x, mask, out);
         return keepDim ? out : Tensor.replaceWithView(out, out.reshape(Shape.reducedShape(shape, mask, false)));
     }

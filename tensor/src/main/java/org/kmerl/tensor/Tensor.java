@@ -44,6 +44,20 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(storage, s, Shape.contiguousStrides(s), 0);
     }
 
+    /**
+     * A dense tensor whose contents are unspecified: for op outputs that the kernel overwrites
+     * entirely. Never hand one to code that reads before writing.
+     */
+    static Tensor empty(DType dtype, Device device, int... shape) {
+        int[] s = Shape.checkSizes("empty", shape);
+        Storage storage = Backends.get(device).memory().allocateUninitialized(dtype, Shape.numel(s));
+        return new Tensor(storage, s, Shape.contiguousStrides(s), 0);
+    }
+
+    static Tensor emptyLike(Tensor t) {
+        return empty(t.dtype(), t.device(), t.shape);
+    }
+
     public static Tensor zeros(int... shape) {
         return zeros(DType.FLOAT32, Device.CPU, shape);
     }
@@ -563,7 +577,7 @@ public final class Tensor implements AutoCloseable {
 
     /** A dense copy with its own storage. */
     public Tensor copy() {
-        Tensor out = zeros(dtype(), device(), shape);
+        Tensor out = empty(dtype(), device(), shape);
         backend().memory().copy(this, out);
         return out;
     }
@@ -581,7 +595,7 @@ public final class Tensor implements AutoCloseable {
         if (dtype == dtype()) {
             return view(shape, strides, offset);
         }
-        Tensor out = zeros(dtype, device(), shape);
+        Tensor out = empty(dtype, device(), shape);
         backend().memory().copy(this, out);
         return out;
     }

@@ -9,6 +9,14 @@ public interface MemoryKernels {
     /** A zero-filled buffer of {@code length} elements. */
     Storage allocate(DType dtype, int length);
 
+    /**
+     * A buffer whose contents are unspecified, for outputs that a kernel overwrites entirely (saves
+     * the zero-filling pass). Backends without a cheaper path just allocate zeros.
+     */
+    default Storage allocateUninitialized(DType dtype, int length) {
+        return allocate(dtype, length);
+    }
+
     Storage upload(float[] data);
 
     Storage upload(int[] data);

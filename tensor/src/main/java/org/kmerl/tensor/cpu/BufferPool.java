@@ -41,8 +41,8 @@ final class BufferPool {
         return rounded > Integer.MAX_VALUE - 8 ? length : (int) rounded;
     }
 
-    /** A zero-filled array with at least {@code length} elements. */
-    float[] take(int length) {
+    /** An array with at least {@code length} elements, zero-filled up to length if {@code zeroed}. */
+    float[] take(int length, boolean zeroed) {
         if (length < MIN_POOLED) {
             return new float[length];
         }
@@ -54,7 +54,9 @@ final class BufferPool {
         }
         cached.addAndGet(-4L * capacity);
         stats.onCacheChange(-4L * capacity);
-        Arrays.fill(array, 0, length, 0f);
+        if (zeroed) {
+            Arrays.fill(array, 0, length, 0f);
+        }
         return array;
     }
 

@@ -26,7 +26,7 @@ public final class CpuBackend implements Backend {
     private final MemoryStats stats = new MemoryStats();
     private final CpuMemory memory = new CpuMemory(this);
     private final ElementwiseKernels elementwise = CpuVariants.select(CpuVariants.elementwise());
-    private final CpuReductions reductions = new CpuReductions();
+    private final ReductionKernels reductions = CpuVariants.select(CpuVariants.reductions());
     private final CpuMatmul matmul = new CpuMatmul(CpuVariants.gemm());
     private final CpuIndexing indexing = new CpuIndexing();
     private final NormalizationKernels normalization = CpuVariants.select(CpuVariants.normalization());

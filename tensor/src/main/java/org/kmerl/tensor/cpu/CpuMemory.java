@@ -17,10 +17,19 @@ final class CpuMemory implements MemoryKernels {
 
     @Override
     public Storage allocate(DType dtype, int length) {
+        return allocate(dtype, length, true);
+    }
+
+    @Override
+    public Storage allocateUninitialized(DType dtype, int length) {
+        return allocate(dtype, length, false);
+    }
+
+    private Storage allocate(DType dtype, int length, boolean zeroed) {
         if (dtype == DType.INT32) {
             return CpuStorage.ofInts(backend, new int[length]);
         }
-        float[] array = pool.take(length);
+        float[] array = pool.take(length, zeroed);
         return CpuStorage.ofFloats(backend, array, length, () -> pool.giveBack(array));
     }
 

@@ -9,6 +9,7 @@ import org.kmerl.tensor.backend.ElementwiseKernels;
 import org.kmerl.tensor.backend.LossKernels;
 import org.kmerl.tensor.backend.NormalizationKernels;
 import org.kmerl.tensor.backend.OptimizerKernels;
+import org.kmerl.tensor.backend.ReductionKernels;
 
 /**
  * The kernel variants of the CPU backend, llm.c-style: for each op the readable reference first,
@@ -57,6 +58,11 @@ public final class CpuVariants {
     public static List<Variant<LossKernels>> losses() {
         return pair("losses", LossKernels.class, new CpuLosses(), "double-precision loops, the CLIP logits as double[][]",
                 "VectorLosses", "CLIP: one vector-GEMM similarity matrix, vectorised log-sum-exps, dL in place");
+    }
+
+    public static List<Variant<ReductionKernels>> reductions() {
+        return pair("reductions", ReductionKernels.class, new CpuReductions(), "strided walks summed in double",
+                "VectorReductions", "vectors across columns or along rows of dense [P, R, C] layouts");
     }
 
     static Gemm gemm() {

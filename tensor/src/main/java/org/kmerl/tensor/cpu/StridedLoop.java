@@ -161,9 +161,32 @@ final class StridedLoop {
         }
     }
 
-    /** Runs all rows, split across the CPU pool when the loop is large. */
+    /**
+     * Runs all rows, split across the CPU pool when the loop is large. Long rows (a dense tensor is
+     * a single row) are cut into pieces of at least {@link #PARALLEL_GRAIN} elements; each piece is
+     * handed to the body as a shorter row.
+     */
     void run(RowBody body) {
-        int grain = Math.max(1, PARALLEL_GRAIN / Math.max(innerSize, 1));
-        CpuThreads.parallelFor(rows, grain, (s, e) -> runRows(s, e, body));
+        if (rows >= CpuThreads.threads() || innerSize < 2 * PARALLEL_GRAIN) {
+            int grain = Math.max(1, PARALLEL_GRAIN / Math.max(innerSize, 1));
+            CpuThreads.parallelFor(rows, grain, (s, e) -> runRows(s, e, body));
+            return;
+        }
+        int pieces = Math.max(1, Math.min(innerSize / PARALLEL_GRAIN, 4 * CpuThreads.threads()));
+        CpuThreads.parallelFor(rows * pieces, 1, (s, e) -> {
+            int[] offsets = new int[bases.length];
+            for (int t = s; t < e; t++) {
+                int row = t / pieces;
+                int piece = t % pieces;
+                int from = (int) ((long) innerSize * piece / pieces);
+                int to = (int) ((long) innerSize * (piece + 1) / pieces);
+                runRows(row, row + 1, (off, n) -> {
+                    for (int k = 0; k < offsets.length; k++) {
+                        offsets[k] = off[k] + from * innerStrides[k];
+                    }
+                    body.row(offsets, to - from);
+                });
+            }
+        });
     }
 }

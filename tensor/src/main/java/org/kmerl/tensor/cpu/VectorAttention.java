@@ -22,7 +22,7 @@ import org.kmerl.tensor.backend.AttentionKernels;
  * (batch, head) pairs, so every gradient element has one writer.
  */
 final class VectorAttention implements AttentionKernels {
-    private static final VectorSpecies<Float> S = VectorMath.S;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     static final int BR = 64;
     static final int BC = 64;

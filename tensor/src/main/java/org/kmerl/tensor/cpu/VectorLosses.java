@@ -14,7 +14,7 @@ import org.kmerl.tensor.backend.LossReduction;
  * and BCE stay on the reference kernels (their inputs are small in every model here).
  */
 final class VectorLosses implements LossKernels {
-    private static final VectorSpecies<Float> S = VectorMath.S;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private final CpuLosses reference = new CpuLosses();
     private final Gemm gemm = new VectorGemm();

@@ -14,7 +14,7 @@ import org.kmerl.tensor.backend.NormalizationKernels;
  * does not depend on the thread count.
  */
 final class VectorNormalization implements NormalizationKernels {
-    private static final VectorSpecies<Float> S = VectorMath.S;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** Rows per partial sum of the layer-norm weight and bias gradients. */
     static final int ROW_BLOCK = 128;

@@ -8,7 +8,7 @@ import org.kmerl.tensor.backend.OptimizerKernels;
 
 /** AdamW with the Vector API: one pass over parameter, gradient and both moments. */
 final class VectorOptimizers implements OptimizerKernels {
-    private static final VectorSpecies<Float> S = VectorMath.S;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
     @Override

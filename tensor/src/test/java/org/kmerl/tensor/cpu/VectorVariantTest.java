@@ -15,6 +15,8 @@ import org.kmerl.tensor.backend.LossKernels;
 import org.kmerl.tensor.backend.LossReduction;
 import org.kmerl.tensor.backend.NormalizationKernels;
 import org.kmerl.tensor.backend.OptimizerKernels;
+import org.kmerl.tensor.backend.ReduceOp;
+import org.kmerl.tensor.backend.ReductionKernels;
 import org.kmerl.tensor.backend.UnaryOp;
 import org.kmerl.tensor.testing.TensorAssert;
 import org.kmerl.tensor.testing.TestData;
@@ -252,5 +254,37 @@ class VectorVariantTest {
         Tensor dtau = Tensor.scalar(0f);
         k.clipBackward(a, b, tau, reduction, rows, cols, Tensor.scalar(1.3f), da, db, dtau);
         return new Tensor[] {loss, rows, cols, da, db, dtau};
+    }
+
+    @Test
+    void reductionVariantsMatchTheReference() {
+        List<CpuVariants.Variant<ReductionKernels>> variants = CpuVariants.reductions();
+        ReductionKernels reference = variants.get(0).impl();
+        TestData data = new TestData(13);
+        int[][] shapes = {{1}, {37}, {5, 33}, {64, 48}, {3, 7, 40}, {2, 130, 17}};
+        for (CpuVariants.Variant<ReductionKernels> v : variants) {
+            for (int[] shape : shapes) {
+                Tensor x = data.uniform(-3, 3, shape);
+                // every subset of axes (contiguous blocks take the vector path, the rest fall back)
+                for (int mask = 1; mask < (1 << shape.length); mask++) {
+                    boolean[] axes = new boolean[shape.length];
+                    int[] outShape = shape.clone();
+                    for (int d = 0; d < shape.length; d++) {
+                        axes[d] = (mask & (1 << d)) != 0;
+                        outShape[d] = axes[d] ? 1 : shape[d];
+                    }
+                    for (ReduceOp op : ReduceOp.values()) {
+                        for (Tensor layout : TestData.layouts(x)) {
+                            Tensor expected = Tensor.zeros(outShape);
+                            reference.reduce(op, layout, axes, expected);
+                            Tensor actual = Tensor.zeros(outShape);
+                            v.impl().reduce(op, layout, axes, actual);
+                            TensorAssert.assertClose(expected, actual, 1e-5, 1e-5, v.name() + " " + op + " "
+                                    + Shape.format(shape) + " axes mask " + mask);
+                        }
+                    }
+                }
+            }
+        }
     }
 }
