@@ -150,8 +150,8 @@ public final class Functional {
     public static Variable clipLoss(Variable a, Variable b, Variable temperature, LossReduction reduction) {
         LossOps.Result r = LossOps.clip(a.data(), b.data(), temperature.data(), reduction);
         return Variable.record("clipLoss", r.loss(), g -> {
-            LossOps.ClipGrads grads = LossOps.clipBackward(a.data(), b.data(), temperature.data(), reduction,
-                    r.lseRows(), r.lseCols(), g, temperature.requiresGrad());
+            LossOps.ClipGrads grads = LossOps.clipBackward(a.data(), b.data(), temperature.data(), reduction, r, g,
+                    temperature.requiresGrad());
             Tensor gt = grads.temperature() == null ? null : grads.temperature().reshape(temperature.shape());
             return new Tensor[] {grads.a(), grads.b(), gt};
         }, a, b, temperature);

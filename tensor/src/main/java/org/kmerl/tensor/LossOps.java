@@ -7,8 +7,8 @@ public final class LossOps {
     private LossOps() {
     }
 
-    /** A 0-d loss and, where backward needs them, per-row log-sum-exps. */
-    public record Result(Tensor loss, Tensor lseRows, Tensor lseCols) {
+    /** A 0-d loss and what backward needs: log-sum-exps per row (and column), the CLIP logits. */
+    public record Result(Tensor loss, Tensor lseRows, Tensor lseCols, Tensor logits) {
     }
 
     public record ClipGrads(Tensor a, Tensor b, Tensor temperature) {
@@ -22,7 +22,7 @@ public final class LossOps {
         try (Tensor x = logits.dense(logits.shape()); Tensor t = targets.dense(targets.shape())) {
             logits.backend().losses().crossEntropyForward(x, t, labelSmoothing, ignoreIndex, reduction, loss, lse);
         }
-        return new Result(loss, lse, null);
+        return new Result(loss, lse, null, null);
     }
 
     public static Tensor crossEntropyBackward(Tensor logits, Tensor targets, float labelSmoothing, int ignoreIndex,
@@ -84,22 +84,25 @@ public final class LossOps {
     public static Result clip(Tensor a, Tensor b, Tensor temperature, LossReduction reduction) {
         int n = checkClip(a, b, temperature);
         Tensor loss = Tensor.zeros(DType.FLOAT32, a.device());
+        Tensor logits = Tensor.empty(DType.FLOAT32, a.device(), n, n);
         Tensor lseRows = Tensor.zeros(DType.FLOAT32, a.device(), n);
         Tensor lseCols = Tensor.zeros(DType.FLOAT32, a.device(), n);
         try (Tensor ad = a.dense(a.shape()); Tensor bd = b.dense(b.shape()); Tensor td = temperature.dense()) {
-            a.backend().losses().clipForward(ad, bd, td, reduction, loss, lseRows, lseCols);
+            a.backend().losses().clipForward(ad, bd, td, reduction, loss, logits, lseRows, lseCols);
         }
-        return new Result(loss, lseRows, lseCols);
+        return new Result(loss, lseRows, lseCols, logits);
     }
 
+    /** Gradients from the saved {@code forward} result of {@link #clip} with the same inputs. */
     public static ClipGrads clipBackward(Tensor a, Tensor b, Tensor temperature, LossReduction reduction,
-                                         Tensor lseRows, Tensor lseCols, Tensor gradLoss, boolean needTemperature) {
+                                         Result forward, Tensor gradLoss, boolean needTemperature) {
         checkClip(a, b, temperature);
         Tensor ga = Tensor.zerosLike(a);
         Tensor gb = Tensor.zerosLike(b);
         Tensor gt = needTemperature ? Tensor.zeros(DType.FLOAT32, a.device()) : null;
         try (Tensor ad = a.dense(a.shape()); Tensor bd = b.dense(b.shape()); Tensor td = temperature.dense()) {
-            a.backend().losses().clipBackward(ad, bd, td, reduction, lseRows, lseCols, gradLoss, ga, gb, gt);
+            a.backend().losses().clipBackward(ad, bd, td, reduction, forward.logits(), forward.lseRows(),
+                    forward.lseCols(), gradLoss, ga, gb, gt);
         }
         return new ClipGrads(ga, gb, gt);
     }

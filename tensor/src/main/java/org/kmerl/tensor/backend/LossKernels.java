@@ -27,12 +27,16 @@ public interface LossKernels {
     /**
      * The CLIP contrastive loss of paired rows {@code a[N, D]}, {@code b[N, D]}: both sides are
      * L2-normalised, {@code logits = a·bᵀ / temperature}, and cross entropy with the diagonal as target
-     * is taken over rows and over columns. Saves the log-sum-exp of each row and each column.
+     * is taken over rows and over columns. Saves the logits [N, N] and the log-sum-exp of each row and
+     * each column (a composed implementation keeps the logits for backward too).
      */
     void clipForward(Tensor a, Tensor b, Tensor temperature, LossReduction reduction,
-                     Tensor loss, Tensor lseRows, Tensor lseCols);
+                     Tensor loss, Tensor logits, Tensor lseRows, Tensor lseCols);
 
-    /** Backward of {@link #clipForward}; {@code gradTemperature} may be null when the temperature is fixed. */
-    void clipBackward(Tensor a, Tensor b, Tensor temperature, LossReduction reduction, Tensor lseRows,
+    /**
+     * Backward of {@link #clipForward} from its saved tensors (which it leaves unchanged);
+     * {@code gradTemperature} may be null when the temperature is fixed.
+     */
+    void clipBackward(Tensor a, Tensor b, Tensor temperature, LossReduction reduction, Tensor logits, Tensor lseRows,
                       Tensor lseCols, Tensor gradLoss, Tensor gradA, Tensor gradB, Tensor gradTemperature);
 }

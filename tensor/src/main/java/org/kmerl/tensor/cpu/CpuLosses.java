@@ -186,13 +186,14 @@ final class CpuLosses implements LossKernels {
 
     @Override
     public void clipForward(Tensor a, Tensor b, Tensor temperature, LossReduction reduction, Tensor loss,
-                            Tensor lseRows, Tensor lseCols) {
+                            Tensor logits, Tensor lseRows, Tensor lseCols) {
         int n = a.dim(0);
         int d = a.dim(1);
         double tau = scalar(temperature);
         double[][] ua = normalize(CpuStorage.floats(a), a.offset(), n, d, new double[n]);
         double[][] ub = normalize(CpuStorage.floats(b), b.offset(), n, d, new double[n]);
-        double[][] logits = clipLogits(ua, ub, tau);
+        double[][] l = clipLogits(ua, ub, tau);
+        float[] saved = CpuStorage.floats(logits);
         float[] rows = CpuStorage.floats(lseRows);
         float[] cols = CpuStorage.floats(lseCols);
         double rowLoss = 0;
@@ -203,27 +204,29 @@ final class CpuLosses implements LossKernels {
             double maxR = Double.NEGATIVE_INFINITY;
             double maxC = Double.NEGATIVE_INFINITY;
             for (int j = 0; j < n; j++) {
-                maxR = Math.max(maxR, logits[i][j]);
-                maxC = Math.max(maxC, logits[j][i]);
+                maxR = Math.max(maxR, l[i][j]);
+                maxC = Math.max(maxC, l[j][i]);
+                saved[logits.offset() + i * n + j] = (float) l[i][j];
             }
             for (int j = 0; j < n; j++) {
-                lr += Math.exp(logits[i][j] - maxR);
-                lc += Math.exp(logits[j][i] - maxC);
+                lr += Math.exp(l[i][j] - maxR);
+                lc += Math.exp(l[j][i] - maxC);
             }
             double lseR = maxR + Math.log(lr);
             double lseC = maxC + Math.log(lc);
             rows[lseRows.offset() + i] = (float) lseR;
             cols[lseCols.offset() + i] = (float) lseC;
-            rowLoss += lseR - logits[i][i];
-            colLoss += lseC - logits[i][i];
+            rowLoss += lseR - l[i][i];
+            colLoss += lseC - l[i][i];
         }
         double total = rowLoss / n + colLoss / n;
         CpuStorage.floats(loss)[loss.offset()] = (float) (reduction == LossReduction.MEAN ? total / 2 : total);
     }
 
     @Override
-    public void clipBackward(Tensor a, Tensor b, Tensor temperature, LossReduction reduction, Tensor lseRows,
-                             Tensor lseCols, Tensor gradLoss, Tensor gradA, Tensor gradB, Tensor gradTemperature) {
+    public void clipBackward(Tensor a, Tensor b, Tensor temperature, LossReduction reduction, Tensor logits,
+                             Tensor lseRows, Tensor lseCols, Tensor gradLoss, Tensor gradA, Tensor gradB,
+                             Tensor gradTemperature) {
         int n = a.dim(0);
         int d = a.dim(1);
         double tau = scalar(temperature);
@@ -231,7 +234,8 @@ final class CpuLosses implements LossKernels {
         double[] normB = new double[n];
         double[][] ua = normalize(CpuStorage.floats(a), a.offset(), n, d, normA);
         double[][] ub = normalize(CpuStorage.floats(b), b.offset(), n, d, normB);
-        double[][] logits = clipLogits(ua, ub, tau);
+        float[] l = CpuStorage.floats(logits);
+        int lo = logits.offset();
         float[] rows = CpuStorage.floats(lseRows);
         float[] cols = CpuStorage.floats(lseCols);
         double w = scalar(gradLoss) * (reduction == LossReduction.MEAN ? 0.5 : 1.0) / n;
@@ -240,8 +244,8 @@ final class CpuLosses implements LossKernels {
         CpuThreads.parallelFor(n, 16, (s, e) -> {
             for (int i = s; i < e; i++) {
                 for (int j = 0; j < n; j++) {
-                    double pr = Math.exp(logits[i][j] - rows[lseRows.offset() + i]);
-                    double pc = Math.exp(logits[i][j] - cols[lseCols.offset() + j]);
+                    double pr = Math.exp(l[lo + i * n + j] - rows[lseRows.offset() + i]);
+                    double pc = Math.exp(l[lo + i * n + j] - cols[lseCols.offset() + j]);
                     dl[i][j] = w * (pr + pc - (i == j ? 2.0 : 0.0));
                 }
             }
@@ -251,7 +255,7 @@ final class CpuLosses implements LossKernels {
             double dt = 0;
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < n; j++) {
-                    dt -= dl[i][j] * logits[i][j];
+                    dt -= dl[i][j] * l[lo + i * n + j];
                 }
             }
             CpuStorage.floats(gradTemperature)[gradTemperature.offset()] = (float) (dt / tau);

@@ -23,7 +23,8 @@ public final class CpuVariants {
     public record Variant<T>(String op, String name, String idea, T impl) {
     }
 
-    private static final Map<String, String> SELECTED = parseSelection();
+    private static final Map<String, String> REQUESTED = parseSelection();
+    private static final Map<String, String> CHOSEN = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     private CpuVariants() {
     }
@@ -84,18 +85,28 @@ public final class CpuVariants {
     /** The variant named by the selection setting, or the last (fastest) one. */
     static <T> T select(List<Variant<T>> variants) {
         String op = variants.get(0).op();
-        String wanted = SELECTED.get(op);
+        String wanted = REQUESTED.get(op);
+        Variant<T> chosen = null;
         if (wanted == null) {
-            return variants.get(variants.size() - 1).impl();
+            chosen = variants.get(variants.size() - 1);
         }
         for (Variant<T> v : variants) {
             if (v.name().equals(wanted)) {
-                return v.impl();
+                chosen = v;
             }
         }
-        List<String> names = variants.stream().map(Variant::name).toList();
-        throw new IllegalArgumentException("kmerl.cpu.kernels: no variant '" + wanted + "' of " + op
-                + " (available here: " + names + ")");
+        if (chosen == null) {
+            List<String> names = variants.stream().map(Variant::name).toList();
+            throw new IllegalArgumentException("kmerl.cpu.kernels: no variant '" + wanted + "' of " + op
+                    + " (available here: " + names + ")");
+        }
+        CHOSEN.put(op, chosen.name());
+        return chosen.impl();
+    }
+
+    /** The variant the CPU backend uses for each op, for {@code kmerl devices}. */
+    public static Map<String, String> chosen() {
+        return java.util.Collections.unmodifiableMap(CHOSEN);
     }
 
     private static <T> T loadVectorized(String className, Class<T> type) {

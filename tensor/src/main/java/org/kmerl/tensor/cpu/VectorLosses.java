@@ -8,9 +8,9 @@ import org.kmerl.tensor.backend.LossKernels;
 import org.kmerl.tensor.backend.LossReduction;
 
 /**
- * The CLIP loss on the vector GEMM: both sides are normalised once, the N x N similarities come
- * from one product, row and column log-sum-exps from vectorised passes over it; backward recomputes
- * the similarities, turns them into dL in place and finishes with two more products. Cross entropy
+ * The CLIP loss on the vector GEMM: both sides are normalised, the N x N logits come from one
+ * product (and are saved for backward), row and column log-sum-exps from vectorised passes over
+ * them; backward turns the saved logits into dL and finishes with two more products. Cross entropy
  * and BCE stay on the reference kernels (their inputs are small in every model here).
  */
 final class VectorLosses implements LossKernels {
@@ -20,8 +20,8 @@ final class VectorLosses implements LossKernels {
     private final Gemm gemm = new VectorGemm();
 
     /**
-     * Per calling thread: normalised a, normalised b, the N x N matrix, norms, column log-sum-exps,
-     * and the gradients of the normalised sides.
+     * Per calling thread: normalised a, normalised b, norms, column log-sum-exps, dL (N x N), and the
+     * gradients of the normalised sides.
      */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[7][0]);
 
@@ -60,34 +60,30 @@ final class VectorLosses implements LossKernels {
 
     // ---------------------------------------------------------------------------------------------
 
-    /** The normalised inputs and similarities of one call, in per-thread scratch arrays. */
-    private final class Similarities {
+    /** The normalised inputs of one call and their norms, in per-thread scratch arrays. */
+    private static final class Normalised {
         final int n;
         final int d;
         final float[] ua;
         final float[] ub;
-        final float[] sim; // N x N: similarities, then logits, then dL
         final float[] norms; // |a_i| then |b_i|
 
-        Similarities(Tensor a, Tensor b) {
+        Normalised(Tensor a, Tensor b) {
             n = a.dim(0);
             d = a.dim(1);
             ua = scratch(0, n * d);
             ub = scratch(1, n * d);
-            sim = scratch(2, n * n);
-            norms = scratch(3, 2 * n);
-            normalize(CpuStorage.floats(a), a.offset(), ua, norms, 0);
-            normalize(CpuStorage.floats(b), b.offset(), ub, norms, n);
-            // sim = â · b̂ᵀ, one row block per thread (the transpose is absorbed by the GEMM's packing)
-            parallelProduct(n, n, d, ua, d, 1, ub, 1, d, sim, false);
+            norms = scratch(2, 2 * n);
+            normalize(CpuStorage.floats(a), a.offset(), ua, 0);
+            normalize(CpuStorage.floats(b), b.offset(), ub, n);
         }
 
-        private void normalize(float[] x, int off, float[] unit, float[] norm, int normAt) {
+        private void normalize(float[] x, int off, float[] unit, int normAt) {
             CpuThreads.parallelFor(n, 64, (s, e) -> {
                 for (int i = s; i < e; i++) {
                     int r = off + i * d;
                     float length = (float) Math.max(Math.sqrt(dot(x, r, x, r, d)), 1e-12);
-                    norm[normAt + i] = length;
+                    norms[normAt + i] = length;
                     float inv = 1f / length;
                     int c = 0;
                     for (; c <= d - L; c += L) {
@@ -102,37 +98,41 @@ final class VectorLosses implements LossKernels {
     }
 
     /** C = A·B over row blocks in parallel (each row block by one thread, in k order). */
-    private void parallelProduct(int m, int n, int k, float[] a, int sam, int sak, float[] b, int sbk, int sbn,
-                                 float[] c, boolean accumulate) {
+    private void parallelProduct(int m, int n, int k, float[] a, int aOff, int sam, int sak, float[] b, int sbk,
+                                 int sbn, float[] c, int cOff) {
         int blocks = Math.max(1, Math.min(CpuThreads.threads(), m / 16));
         CpuThreads.parallelFor(blocks, 1, (s, e) -> {
             for (int t = s; t < e; t++) {
                 int r0 = (int) ((long) m * t / blocks);
                 int r1 = (int) ((long) m * (t + 1) / blocks);
-                gemm.multiply(r1 - r0, n, k, a, r0 * sam, sam, sak, b, 0, sbk, sbn, c, r0 * n, n, accumulate);
+                gemm.multiply(r1 - r0, n, k, a, aOff + r0 * sam, sam, sak, b, 0, sbk, sbn, c, cOff + r0 * n, n,
+                        false);
             }
         });
     }
 
     @Override
     public void clipForward(Tensor a, Tensor b, Tensor temperature, LossReduction reduction, Tensor loss,
-                            Tensor lseRows, Tensor lseCols) {
-        Similarities s = new Similarities(a, b);
-        int n = s.n;
+                            Tensor logits, Tensor lseRows, Tensor lseCols) {
+        Normalised u = new Normalised(a, b);
+        int n = u.n;
         float invTau = (float) (1.0 / CpuStorage.floats(temperature)[temperature.offset()]);
+        float[] l = CpuStorage.floats(logits);
+        int lo = logits.offset();
         float[] rows = CpuStorage.floats(lseRows);
         float[] cols = CpuStorage.floats(lseCols);
-        // logits in place
+        // similarities â · b̂ᵀ (the transpose is absorbed by the GEMM's packing), then logits in place
+        parallelProduct(n, n, u.d, u.ua, 0, u.d, 1, u.ub, 1, u.d, l, lo);
         CpuThreads.parallelFor(n, 16, (st, en) -> {
             for (int i = st; i < en; i++) {
-                scale(s.sim, i * n, n, invTau);
-                rows[lseRows.offset() + i] = logSumExp(s.sim, i * n, n);
+                scale(l, lo + i * n, n, invTau);
+                rows[lseRows.offset() + i] = logSumExp(l, lo + i * n, n);
             }
         });
-        columnLogSumExp(s.sim, n, cols, lseCols.offset());
+        columnLogSumExp(l, lo, n, cols, lseCols.offset());
         double total = 0;
         for (int i = 0; i < n; i++) {
-            float diagonal = s.sim[i * n + i];
+            float diagonal = l[lo + i * n + i];
             total += (rows[lseRows.offset() + i] - diagonal) + (cols[lseCols.offset() + i] - diagonal);
         }
         total /= n;
@@ -140,46 +140,50 @@ final class VectorLosses implements LossKernels {
     }
 
     @Override
-    public void clipBackward(Tensor a, Tensor b, Tensor temperature, LossReduction reduction, Tensor lseRows,
-                             Tensor lseCols, Tensor gradLoss, Tensor gradA, Tensor gradB, Tensor gradTemperature) {
-        Similarities s = new Similarities(a, b);
-        int n = s.n;
-        int d = s.d;
+    public void clipBackward(Tensor a, Tensor b, Tensor temperature, LossReduction reduction, Tensor logits,
+                             Tensor lseRows, Tensor lseCols, Tensor gradLoss, Tensor gradA, Tensor gradB,
+                             Tensor gradTemperature) {
+        Normalised u = new Normalised(a, b);
+        int n = u.n;
+        int d = u.d;
         float tau = CpuStorage.floats(temperature)[temperature.offset()];
         float invTau = 1f / tau;
+        float[] l = CpuStorage.floats(logits);
+        int lo = logits.offset();
         float[] rows = CpuStorage.floats(lseRows);
         float[] cols = CpuStorage.floats(lseCols);
         float w = (float) (CpuStorage.floats(gradLoss)[gradLoss.offset()]
                 * (reduction == LossReduction.MEAN ? 0.5 : 1.0) / n);
-        float[] colLse = scratch(4, n);
+        float[] colLse = scratch(3, n);
         System.arraycopy(cols, lseCols.offset(), colLse, 0, n);
+        float[] dl = scratch(4, n * n);
         double[] tauPartial = new double[n];
-        // dL_ij = w (exp(L_ij - lseRow_i) + exp(L_ij - lseCol_j) - 2[i = j]), in place of the similarities;
-        // the temperature gradient -sum dL_ij L_ij / tau is summed per row, rows added in order.
+        // dL_ij = w (exp(L_ij - lseRow_i) + exp(L_ij - lseCol_j) - 2[i = j]); the temperature gradient
+        // -sum dL_ij L_ij / tau is summed per row, rows added in order.
         CpuThreads.parallelFor(n, 16, (st, en) -> {
             for (int i = st; i < en; i++) {
-                int at = i * n;
+                int at = lo + i * n;
+                int dAt = i * n;
                 float rowLse = rows[lseRows.offset() + i];
-                float diagonal = s.sim[at + i] * invTau;
                 FloatVector acc = FloatVector.zero(S);
                 int j = 0;
                 for (; j <= n - L; j += L) {
-                    FloatVector logit = FloatVector.fromArray(S, s.sim, at + j).mul(invTau);
+                    FloatVector logit = FloatVector.fromArray(S, l, at + j);
                     FloatVector pr = logit.sub(rowLse).lanewise(VectorOperators.EXP);
                     FloatVector pc = logit.sub(FloatVector.fromArray(S, colLse, j)).lanewise(VectorOperators.EXP);
-                    FloatVector dl = pr.add(pc).mul(w);
-                    acc = dl.fma(logit, acc);
-                    dl.intoArray(s.sim, at + j);
+                    FloatVector g = pr.add(pc).mul(w);
+                    acc = g.fma(logit, acc);
+                    g.intoArray(dl, dAt + j);
                 }
                 double t = acc.reduceLanes(VectorOperators.ADD);
                 for (; j < n; j++) {
-                    float logit = s.sim[at + j] * invTau;
-                    float dl = w * (float) (Math.exp(logit - rowLse) + Math.exp(logit - colLse[j]));
-                    t += dl * logit;
-                    s.sim[at + j] = dl;
+                    float logit = l[at + j];
+                    float g = w * (float) (Math.exp(logit - rowLse) + Math.exp(logit - colLse[j]));
+                    t += g * logit;
+                    dl[dAt + j] = g;
                 }
-                s.sim[at + i] -= 2 * w; // the target's -1 in both directions
-                tauPartial[i] = t - 2 * w * diagonal;
+                dl[dAt + i] -= 2 * w; // the target's -1 in both directions
+                tauPartial[i] = t - 2 * w * l[at + i];
             }
         });
         if (gradTemperature != null) {
@@ -192,10 +196,10 @@ final class VectorLosses implements LossKernels {
         // dâ = dL · b̂ / τ ;  db̂ = dLᵀ · â / τ
         float[] dua = scratch(5, n * d);
         float[] dub = scratch(6, n * d);
-        parallelProduct(n, d, n, s.sim, n, 1, s.ub, d, 1, dua, false);
-        parallelProduct(n, d, n, s.sim, 1, n, s.ua, d, 1, dub, false);
-        throughNormalize(dua, s.ua, s.norms, 0, invTau, n, d, CpuStorage.floats(gradA), gradA.offset());
-        throughNormalize(dub, s.ub, s.norms, n, invTau, n, d, CpuStorage.floats(gradB), gradB.offset());
+        parallelProduct(n, d, n, dl, 0, n, 1, u.ub, d, 1, dua, 0);
+        parallelProduct(n, d, n, dl, 0, 1, n, u.ua, d, 1, dub, 0);
+        throughNormalize(dua, u.ua, u.norms, 0, invTau, n, d, CpuStorage.floats(gradA), gradA.offset());
+        throughNormalize(dub, u.ub, u.norms, n, invTau, n, d, CpuStorage.floats(gradB), gradB.offset());
     }
 
     /** dx_i = (dû_i/τ - û_i (û_i · dû_i/τ)) / |x_i| */
@@ -250,8 +254,8 @@ final class VectorLosses implements LossKernels {
         return max + (float) Math.log(total);
     }
 
-    /** Log-sum-exp of every column of the n x n matrix: two passes over the rows, vectors across columns. */
-    private static void columnLogSumExp(float[] x, int n, float[] out, int off) {
+    /** Log-sum-exp of every column of the n x n matrix at x[at..]: two passes over the rows, vectors across columns. */
+    private static void columnLogSumExp(float[] x, int at, int n, float[] out, int off) {
         int chunks = (n + L - 1) / L;
         CpuThreads.parallelFor(chunks, Math.max(1, chunks / (4 * CpuThreads.threads())), (s, e) -> {
             for (int chunk = s; chunk < e; chunk++) {
@@ -259,22 +263,22 @@ final class VectorLosses implements LossKernels {
                 if (j + L <= n) {
                     FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
                     for (int i = 0; i < n; i++) {
-                        max = max.max(FloatVector.fromArray(S, x, i * n + j));
+                        max = max.max(FloatVector.fromArray(S, x, at + i * n + j));
                     }
                     FloatVector sum = FloatVector.zero(S);
                     for (int i = 0; i < n; i++) {
-                        sum = sum.add(FloatVector.fromArray(S, x, i * n + j).sub(max).lanewise(VectorOperators.EXP));
+                        sum = sum.add(FloatVector.fromArray(S, x, at + i * n + j).sub(max).lanewise(VectorOperators.EXP));
                     }
                     max.add(sum.lanewise(VectorOperators.LOG)).intoArray(out, off + j);
                 } else {
                     for (int col = j; col < n; col++) {
                         float max = Float.NEGATIVE_INFINITY;
                         for (int i = 0; i < n; i++) {
-                            max = Math.max(max, x[i * n + col]);
+                            max = Math.max(max, x[at + i * n + col]);
                         }
                         double sum = 0;
                         for (int i = 0; i < n; i++) {
-                            sum += Math.exp(x[i * n + col] - max);
+                            sum += Math.exp(x[at + i * n + col] - max);
                         }
                         out[off + col] = max + (float) Math.log(sum);
                     }

@@ -233,7 +233,7 @@ class VectorVariantTest {
                     Tensor tau = Tensor.scalar(0.07f);
                     Tensor[] ref = clip(reference, a, b, tau, reduction);
                     Tensor[] got = clip(v.impl(), a, b, tau, reduction);
-                    String[] names = {"loss", "lse rows", "lse cols", "da", "db", "dtau"};
+                    String[] names = {"loss", "logits", "lse rows", "lse cols", "da", "db", "dtau"};
                     for (int i = 0; i < ref.length; i++) {
                         TensorAssert.assertClose(ref[i], got[i], 2e-5, 2e-5, v.name() + " clip " + names[i] + " "
                                 + java.util.Arrays.toString(d) + " " + reduction);
@@ -246,14 +246,17 @@ class VectorVariantTest {
     private static Tensor[] clip(LossKernels k, Tensor a, Tensor b, Tensor tau, LossReduction reduction) {
         int n = a.dim(0);
         Tensor loss = Tensor.scalar(0f);
+        Tensor logits = Tensor.zeros(n, n);
         Tensor rows = Tensor.zeros(n);
         Tensor cols = Tensor.zeros(n);
-        k.clipForward(a, b, tau, reduction, loss, rows, cols);
+        k.clipForward(a, b, tau, reduction, loss, logits, rows, cols);
+        Tensor saved = logits.copy();
         Tensor da = Tensor.zerosLike(a);
         Tensor db = Tensor.zerosLike(b);
         Tensor dtau = Tensor.scalar(0f);
-        k.clipBackward(a, b, tau, reduction, rows, cols, Tensor.scalar(1.3f), da, db, dtau);
-        return new Tensor[] {loss, rows, cols, da, db, dtau};
+        k.clipBackward(a, b, tau, reduction, logits, rows, cols, Tensor.scalar(1.3f), da, db, dtau);
+        TensorAssert.assertBitwiseEqual(saved, logits, "backward leaves the saved logits unchanged");
+        return new Tensor[] {loss, logits, rows, cols, da, db, dtau};
     }
 
     @Test
