@@ -29,8 +29,11 @@ final class VectorAttention implements AttentionKernels {
 
     private final Gemm gemm = new VectorGemm();
 
-    /** Per-thread tiles: scores/probabilities, P·keep, dP, partial output or D, row max, row sum or keep tile, keep row. */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[7][0]);
+    /**
+     * Per-thread tiles: scores/probabilities, P·keep, dP, partial output or D, row max, row sum or
+     * keep tile, keep row, Kᵀ and Vᵀ of the current head.
+     */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[9][0]);
 
     private static float[] scratch(int slot, int size) {
         float[][] s = SCRATCH.get();
@@ -76,11 +79,11 @@ final class VectorAttention implements AttentionKernels {
 
         /**
          * Scores of query rows [r0, r0+br) against keys [c0, c0+bc) of head bh into s (row stride
-         * BC), scaled, with padded keys at -inf.
+         * BC), scaled, with padded keys at -inf. {@code kt} is the head's Kᵀ [d, tk] (see
+         * {@link #transpose}), so the product reads a row-major B instead of gathering columns.
          */
-        void scores(Gemm gemm, int bh, int r0, int br, int c0, int bc, float[] s) {
-            gemm.multiply(br, bc, d, qs, qOff + (bh * tq + r0) * d, d, 1, ks, kOff + (bh * tk + c0) * d, 1, d,
-                    s, 0, BC, false);
+        void scores(Gemm gemm, float[] kt, int bh, int r0, int br, int c0, int bc, float[] s) {
+            gemm.multiply(br, bc, d, qs, qOff + (bh * tq + r0) * d, d, 1, kt, c0, tk, 1, s, 0, BC, false);
             float scale = config.scale();
             int batch = bh / h;
             for (int r = 0; r < br; r++) {
@@ -98,6 +101,16 @@ final class VectorAttention implements AttentionKernels {
                             s[at + j] = Float.NEGATIVE_INFINITY;
                         }
                     }
+                }
+            }
+        }
+
+        /** dst[c, r] = x[r, c] for the [rows, cols] matrix of head bh at {@code off} in x. */
+        static void transpose(float[] x, int off, int rows, int cols, float[] dst) {
+            for (int r = 0; r < rows; r++) {
+                int src = off + r * cols;
+                for (int c = 0; c < cols; c++) {
+                    dst[c * rows + r] = x[src + c];
                 }
             }
         }
@@ -129,7 +142,9 @@ final class VectorAttention implements AttentionKernels {
             float[] m = scratch(4, BR);
             float[] l = scratch(5, BR);
             float[] keep = scratch(6, BC);
+            float[] kt = scratch(7, c.d * c.tk);
             for (int bh = start; bh < end; bh++) {
+                Call.transpose(c.ks, c.kOff + bh * c.tk * c.d, c.tk, c.d, kt);
                 for (int r0 = 0; r0 < c.tq; r0 += BR) {
                     int br = Math.min(BR, c.tq - r0);
                     Arrays.fill(m, 0, br, Float.NEGATIVE_INFINITY);
@@ -137,7 +152,7 @@ final class VectorAttention implements AttentionKernels {
                     Arrays.fill(acc, 0, br * c.dv, 0f);
                     for (int c0 = 0; c0 < c.tk; c0 += BC) {
                         int bc = Math.min(BC, c.tk - c0);
-                        c.scores(gemm, bh, r0, br, c0, bc, s);
+                        c.scores(gemm, kt, bh, r0, br, c0, bc, s);
                         for (int r = 0; r < br; r++) {
                             onlineSoftmaxRow(s, r * BC, bc, m, l, r, acc, r * c.dv, c.dv);
                             if (config.dropout() > 0f) {
@@ -240,7 +255,11 @@ final class VectorAttention implements AttentionKernels {
             float[] rowD = scratch(3, c.tq);
             float[] keepTile = scratch(5, BR * BC);
             float[] keep = scratch(6, BC);
+            float[] kt = scratch(7, c.d * c.tk);
+            float[] vt = scratch(8, c.dv * c.tk);
             for (int bh = start; bh < end; bh++) {
+                Call.transpose(c.ks, c.kOff + bh * c.tk * c.d, c.tk, c.d, kt);
+                Call.transpose(c.vs, c.vOff + bh * c.tk * c.dv, c.tk, c.dv, vt);
                 // D_r = dO_r · O_r
                 for (int r = 0; r < c.tq; r++) {
                     int row = bh * c.tq + r;
@@ -251,7 +270,7 @@ final class VectorAttention implements AttentionKernels {
                     int kRows = (bh * c.tk + c0);
                     for (int r0 = 0; r0 < c.tq; r0 += BR) {
                         int br = Math.min(BR, c.tq - r0);
-                        c.scores(gemm, bh, r0, br, c0, bc, s);
+                        c.scores(gemm, kt, bh, r0, br, c0, bc, s);
                         // P = exp(s - lse), P' = P * keep
                         for (int r = 0; r < br; r++) {
                             int row = bh * c.tq + r0 + r;
@@ -282,8 +301,7 @@ final class VectorAttention implements AttentionKernels {
                         gemm.multiply(bc, c.dv, br, pk, 0, 1, BC, gos, goRows, c.dv, 1,
                                 gvs, gradV.offset() + kRows * c.dv, c.dv, true);
                         // dP' = dO Vᵀ
-                        gemm.multiply(br, bc, c.dv, gos, goRows, c.dv, 1, c.vs, c.vOff + kRows * c.dv, 1, c.dv,
-                                dp, 0, BC, false);
+                        gemm.multiply(br, bc, c.dv, gos, goRows, c.dv, 1, vt, c0, c.tk, 1, dp, 0, BC, false);
                         // dS = P ⊙ (dP' ⊙ keep - D) · scale
                         for (int r = 0; r < br; r++) {
                             int at = r * BC;

@@ -28,6 +28,8 @@ public final class VectorGemm implements Gemm {
     static final int MC = 120;
     static final int NC = 3072;
 
+    private static final ThreadLocal<int[]> GATHER = ThreadLocal.withInitial(() -> new int[NR]);
+
     /** Per thread: the packed B panel and one edge tile. */
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[][] {
         new float[KC * ((NC + NR - 1) / NR) * NR], new float[MR * NR]
@@ -86,8 +88,21 @@ public final class VectorGemm implements Gemm {
                 }
                 continue;
             }
-            // General strides (a transposed B reads columns): walk each column of the panel down k,
-            // so the reads follow memory and the writes stay inside the L1-sized panel.
+            if (cols == NR) {
+                // General strides (a transposed B): gather each panel row, NR elements sbn apart.
+                int[] index = GATHER.get();
+                for (int j = 0; j < NR; j++) {
+                    index[j] = j * sbn;
+                }
+                for (int p = 0; p < kc; p++) {
+                    int s = src + p * sbk;
+                    FloatVector.fromArray(S, b, s, index, 0).intoArray(bp, dst);
+                    FloatVector.fromArray(S, b, s, index, L).intoArray(bp, dst + L);
+                    dst += NR;
+                }
+                continue;
+            }
+            // A partial panel: walk each column down k, so the reads follow memory.
             for (int j = 0; j < NR; j++) {
                 int s = src + j * sbn;
                 for (int p = 0, to = dst + j; p < kc; p++, to += NR) {
