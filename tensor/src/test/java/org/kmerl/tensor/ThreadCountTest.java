@@ -55,4 +55,29 @@ class ThreadCountTest {
         sameAtEveryThreadCount("clip loss", () -> LossOps.clip(a, a.mul(0.5f).add(1f), Tensor.scalar(0.1f),
                 LossReduction.MEAN).loss());
     }
+
+    @Test
+    void concurrentCallersGetTheSameResults() throws Exception {
+        TestData data = new TestData(4);
+        Tensor a = data.normal(200, 150);
+        Tensor b = data.normal(150, 170);
+        Tensor q = data.normal(2, 2, 70, 16);
+        Tensor expectedProduct = a.matmul(b);
+        Tensor expectedAttention = AttentionOps.forward(q, q, q, null, AttentionConfig.noDropout(0.25f)).out();
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<Tensor[]>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                results.add(callers.submit(() -> new Tensor[] {a.matmul(b),
+                    AttentionOps.forward(q, q, q, null, AttentionConfig.noDropout(0.25f)).out()}));
+            }
+            for (var f : results) {
+                Tensor[] r = f.get();
+                TensorAssert.assertBitwiseEqual(expectedProduct, r[0], "matmul from a concurrent caller");
+                TensorAssert.assertBitwiseEqual(expectedAttention, r[1], "attention from a concurrent caller");
+            }
+        } finally {
+            callers.shutdown();
+        }
+    }
 }

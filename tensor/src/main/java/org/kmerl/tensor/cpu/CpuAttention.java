@@ -1,7 +1,6 @@
 package org.kmerl.tensor.cpu;
 
 import java.util.Arrays;
-import org.kmerl.tensor.Philox;
 import org.kmerl.tensor.Tensor;
 import org.kmerl.tensor.backend.AttentionConfig;
 import org.kmerl.tensor.backend.AttentionKernels;
@@ -22,96 +21,9 @@ import org.kmerl.tensor.backend.AttentionKernels;
  */
 final class CpuAttention implements AttentionKernels {
 
-    /** The inputs of one call in [B, H, T, D] layout (contiguous) and the row-level helpers both passes share. */
-    private static final class Inputs {
-        final int h;
-        final int tq;
-        final int tk;
-        final int d;
-        final int dv;
-        final float[] qs;
-        final float[] ks;
-        final float[] vs;
-        final int qOff;
-        final int kOff;
-        final int vOff;
-        final boolean[] padded;
-        final AttentionConfig config;
-
-        Inputs(Tensor q, Tensor k, Tensor v, Tensor keyPadding, AttentionConfig config) {
-            h = q.dim(1);
-            tq = q.dim(2);
-            d = q.dim(3);
-            tk = k.dim(2);
-            dv = v.dim(3);
-            qs = CpuStorage.floats(q);
-            ks = CpuStorage.floats(k);
-            vs = CpuStorage.floats(v);
-            qOff = q.offset();
-            kOff = k.offset();
-            vOff = v.offset();
-            this.config = config;
-            if (keyPadding == null) {
-                padded = null;
-            } else {
-                float[] m = CpuStorage.floats(keyPadding);
-                padded = new boolean[keyPadding.numel()];
-                for (int i = 0; i < padded.length; i++) {
-                    padded[i] = m[keyPadding.offset() + i] != 0f;
-                }
-            }
-        }
-
-        /** s[j] = scale * q_row · k_j, or -inf for padded keys; returns the maximum. */
-        float scores(int row, float[] s) {
-            int bh = row / tq;
-            int batch = bh / h;
-            int q0 = qOff + row * d;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < tk; j++) {
-                if (padded != null && padded[batch * tk + j]) {
-                    s[j] = Float.NEGATIVE_INFINITY;
-                    continue;
-                }
-                int k0 = kOff + (bh * tk + j) * d;
-                double dot = 0;
-                for (int c = 0; c < d; c++) {
-                    dot += (double) qs[q0 + c] * ks[k0 + c];
-                }
-                s[j] = (float) dot * config.scale();
-                max = Math.max(max, s[j]);
-            }
-            return max;
-        }
-
-        /** Turns scores into probabilities exp(s - lse) in place (padded keys: 0). */
-        void probabilities(float[] s, float lse) {
-            for (int j = 0; j < tk; j++) {
-                s[j] = (float) Math.exp(s[j] - lse);
-            }
-        }
-
-        /**
-         * keep[j] = 1/(1-d) if key j of this query row survives dropout, else 0 (all 1 without
-         * dropout). The decision for element (row, j) is Philox word {@code offset + row*Tk + j} >= d.
-         */
-        void dropoutScale(int row, float[] keep) {
-            float p = config.dropout();
-            if (p == 0f) {
-                Arrays.fill(keep, 1f);
-                return;
-            }
-            Philox.uniforms(config.seed(), config.offset() + (long) row * tk, keep, 0, tk);
-            float scale = 1f / (1f - p);
-            for (int j = 0; j < tk; j++) {
-                keep[j] = keep[j] >= p ? scale : 0f;
-            }
-        }
-    }
-
     @Override
     public void forward(Tensor q, Tensor k, Tensor v, Tensor keyPadding, AttentionConfig config, Tensor out, Tensor lse) {
-        Inputs in = new Inputs(q, k, v, keyPadding, config);
+        AttentionInputs in = new AttentionInputs(q, k, v, keyPadding, config);
         float[] os = CpuStorage.floats(out);
         float[] ls = CpuStorage.floats(lse);
         int rows = q.dim(0) * in.h * in.tq;
@@ -122,7 +34,7 @@ final class CpuAttention implements AttentionKernels {
             for (int row = start; row < end; row++) {
                 int o0 = out.offset() + row * in.dv;
                 Arrays.fill(os, o0, o0 + in.dv, 0f);
-                float max = in.scores(row, p);
+                float max = scores(in, row, p);
                 if (max == Float.NEGATIVE_INFINITY) {
                     ls[lse.offset() + row] = Float.NEGATIVE_INFINITY; // every key padded: zero output
                     continue;
@@ -133,8 +45,8 @@ final class CpuAttention implements AttentionKernels {
                 }
                 float rowLse = max + (float) Math.log(sum);
                 ls[lse.offset() + row] = rowLse;
-                in.probabilities(p, rowLse);
-                in.dropoutScale(row, keep);
+                probabilities(in, p, rowLse);
+                in.keepFactors(row, 0, in.tk, keep);
                 int bh = row / in.tq;
                 for (int j = 0; j < in.tk; j++) {
                     float w = p[j] * keep[j];
@@ -153,7 +65,7 @@ final class CpuAttention implements AttentionKernels {
     @Override
     public void backward(Tensor q, Tensor k, Tensor v, Tensor keyPadding, AttentionConfig config, Tensor out,
                          Tensor lse, Tensor gradOut, Tensor gradQ, Tensor gradK, Tensor gradV) {
-        Inputs in = new Inputs(q, k, v, keyPadding, config);
+        AttentionInputs in = new AttentionInputs(q, k, v, keyPadding, config);
         float[] os = CpuStorage.floats(out);
         float[] ls = CpuStorage.floats(lse);
         float[] gos = CpuStorage.floats(gradOut);
@@ -171,9 +83,9 @@ final class CpuAttention implements AttentionKernels {
                     if (rowLse == Float.NEGATIVE_INFINITY) {
                         continue; // every key padded: no output, no gradient
                     }
-                    in.scores(row, p);
-                    in.probabilities(p, rowLse);
-                    in.dropoutScale(row, keep);
+                    scores(in, row, p);
+                    probabilities(in, p, rowLse);
+                    in.keepFactors(row, 0, in.tk, keep);
                     int go0 = gradOut.offset() + row * in.dv;
                     int o0 = out.offset() + row * in.dv;
                     double dot = 0;
@@ -205,5 +117,34 @@ final class CpuAttention implements AttentionKernels {
                 }
             }
         });
+    }
+
+    /** s[j] = scale * q_row · k_j in double, or -inf for padded keys; returns the maximum. */
+    private static float scores(AttentionInputs in, int row, float[] s) {
+        int bh = row / in.tq;
+        int batch = bh / in.h;
+        int q0 = in.qOff + row * in.d;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < in.tk; j++) {
+            if (in.isPadded(batch, j)) {
+                s[j] = Float.NEGATIVE_INFINITY;
+                continue;
+            }
+            int k0 = in.kOff + (bh * in.tk + j) * in.d;
+            double dot = 0;
+            for (int c = 0; c < in.d; c++) {
+                dot += (double) in.qs[q0 + c] * in.ks[k0 + c];
+            }
+            s[j] = (float) dot * in.config.scale();
+            max = Math.max(max, s[j]);
+        }
+        return max;
+    }
+
+    /** Turns scores into probabilities exp(s - lse) in place (padded keys: 0). */
+    private static void probabilities(AttentionInputs in, float[] s, float lse) {
+        for (int j = 0; j < in.tk; j++) {
+            s[j] = (float) Math.exp(s[j] - lse);
+        }
     }
 }

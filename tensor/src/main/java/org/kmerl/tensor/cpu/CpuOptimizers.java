@@ -19,13 +19,9 @@ final class CpuOptimizers implements OptimizerKernels {
         int vo = v.offset();
         float b1 = step.beta1();
         float b2 = step.beta2();
-        float lr = step.lr();
-        float decay = 1f - step.lr() * step.weightDecay();
-        // Bias corrections folded into the step size and the denominator, as torch.optim.AdamW does.
-        double c1 = 1.0 - Math.pow(b1, step.step());
-        double c2 = 1.0 - Math.pow(b2, step.step());
-        float stepSize = (float) (lr / c1);
-        float invSqrtC2 = (float) (1.0 / Math.sqrt(c2));
+        float decay = step.decayFactor();
+        float stepSize = step.stepSize();
+        float correction = step.secondMomentCorrection();
         float eps = step.eps();
         CpuThreads.parallelFor(param.numel(), StridedLoop.PARALLEL_GRAIN, (s, e) -> {
             for (int i = s; i < e; i++) {
@@ -35,7 +31,7 @@ final class CpuOptimizers implements OptimizerKernels {
                 ms[mo + i] = mi;
                 vs[vo + i] = vi;
                 float p = ps[po + i] * decay;
-                ps[po + i] = p - stepSize * mi / ((float) Math.sqrt(vi) * invSqrtC2 + eps);
+                ps[po + i] = p - stepSize * mi / ((float) Math.sqrt(vi) * correction + eps);
             }
         });
     }

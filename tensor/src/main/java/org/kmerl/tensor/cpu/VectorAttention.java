@@ -4,7 +4,6 @@ import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
-import org.kmerl.tensor.Philox;
 import org.kmerl.tensor.Tensor;
 import org.kmerl.tensor.backend.AttentionConfig;
 import org.kmerl.tensor.backend.AttentionKernels;
@@ -33,106 +32,46 @@ final class VectorAttention implements AttentionKernels {
      * Per-thread tiles: scores/probabilities, P·keep, dP, partial output or D, row max, row sum or
      * keep tile, keep row, Kᵀ and Vᵀ of the current head.
      */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[9][0]);
+    private static final Scratch SCRATCH = new Scratch(9);
 
     private static float[] scratch(int slot, int size) {
-        float[][] s = SCRATCH.get();
-        if (s[slot].length < size) {
-            s[slot] = new float[size];
-        }
-        return s[slot];
+        return SCRATCH.get(slot, size);
     }
 
-    /** The shapes and arrays of one call. */
-    private static final class Call {
-        final int h;
-        final int tq;
-        final int tk;
-        final int d;
-        final int dv;
-        final float[] qs;
-        final float[] ks;
-        final float[] vs;
-        final int qOff;
-        final int kOff;
-        final int vOff;
-        final float[] padding;
-        final int padOff;
-        final AttentionConfig config;
-
-        Call(Tensor q, Tensor k, Tensor v, Tensor keyPadding, AttentionConfig config) {
-            h = q.dim(1);
-            tq = q.dim(2);
-            d = q.dim(3);
-            tk = k.dim(2);
-            dv = v.dim(3);
-            qs = CpuStorage.floats(q);
-            ks = CpuStorage.floats(k);
-            vs = CpuStorage.floats(v);
-            qOff = q.offset();
-            kOff = k.offset();
-            vOff = v.offset();
-            padding = keyPadding == null ? null : CpuStorage.floats(keyPadding);
-            padOff = keyPadding == null ? 0 : keyPadding.offset();
-            this.config = config;
-        }
-
-        /**
-         * Scores of query rows [r0, r0+br) against keys [c0, c0+bc) of head bh into s (row stride
-         * BC), scaled, with padded keys at -inf. {@code kt} is the head's Kᵀ [d, tk] (see
-         * {@link #transpose}), so the product reads a row-major B instead of gathering columns.
-         */
-        void scores(Gemm gemm, float[] kt, int bh, int r0, int br, int c0, int bc, float[] s) {
-            gemm.multiply(br, bc, d, qs, qOff + (bh * tq + r0) * d, d, 1, kt, c0, tk, 1, s, 0, BC, false);
-            float scale = config.scale();
-            int batch = bh / h;
-            for (int r = 0; r < br; r++) {
-                int at = r * BC;
-                int j = 0;
-                for (; j <= bc - L; j += L) {
-                    FloatVector.fromArray(S, s, at + j).mul(scale).intoArray(s, at + j);
-                }
-                for (; j < bc; j++) {
-                    s[at + j] *= scale;
-                }
-                if (padding != null) {
-                    for (j = 0; j < bc; j++) {
-                        if (padding[padOff + batch * tk + c0 + j] != 0f) {
-                            s[at + j] = Float.NEGATIVE_INFINITY;
-                        }
+    /**
+     * Scores of query rows [r0, r0+br) against keys [c0, c0+bc) of head bh into s (row stride BC),
+     * scaled, with padded keys at -inf. {@code kt} is the head's Kᵀ [d, tk] (see {@link #transpose}),
+     * so the product reads a row-major B instead of gathering columns.
+     */
+    private void scores(AttentionInputs in, float[] kt, int bh, int r0, int br, int c0, int bc, float[] s) {
+        gemm.multiply(br, bc, in.d, in.qs, in.qOff + (bh * in.tq + r0) * in.d, in.d, 1, kt, c0, in.tk, 1, s, 0, BC,
+                false);
+        int batch = bh / in.h;
+        for (int r = 0; r < br; r++) {
+            VectorRows.scale(s, r * BC, bc, in.config.scale());
+            if (in.hasPadding()) {
+                for (int j = 0; j < bc; j++) {
+                    if (in.isPadded(batch, c0 + j)) {
+                        s[r * BC + j] = Float.NEGATIVE_INFINITY;
                     }
                 }
             }
         }
+    }
 
-        /** dst[c, r] = x[r, c] for the [rows, cols] matrix of head bh at {@code off} in x. */
-        static void transpose(float[] x, int off, int rows, int cols, float[] dst) {
-            for (int r = 0; r < rows; r++) {
-                int src = off + r * cols;
-                for (int c = 0; c < cols; c++) {
-                    dst[c * rows + r] = x[src + c];
-                }
-            }
-        }
-
-        /** keep[j] = 1/(1-p) or 0 for keys [c0, c0+bc) of query row {@code row} (global row index). */
-        void dropout(int row, int c0, int bc, float[] keep) {
-            float p = config.dropout();
-            if (p == 0f) {
-                Arrays.fill(keep, 0, bc, 1f);
-                return;
-            }
-            Philox.uniforms(config.seed(), config.offset() + (long) row * tk + c0, keep, 0, bc);
-            float scale = 1f / (1f - p);
-            for (int j = 0; j < bc; j++) {
-                keep[j] = keep[j] >= p ? scale : 0f;
+    /** dst[c, r] = x[r, c] for the [rows, cols] matrix at {@code off} in x. */
+    private static void transpose(float[] x, int off, int rows, int cols, float[] dst) {
+        for (int r = 0; r < rows; r++) {
+            int src = off + r * cols;
+            for (int c = 0; c < cols; c++) {
+                dst[c * rows + r] = x[src + c];
             }
         }
     }
 
     @Override
     public void forward(Tensor q, Tensor k, Tensor v, Tensor keyPadding, AttentionConfig config, Tensor out, Tensor lse) {
-        Call c = new Call(q, k, v, keyPadding, config);
+        AttentionInputs c = new AttentionInputs(q, k, v, keyPadding, config);
         float[] os = CpuStorage.floats(out);
         float[] ls = CpuStorage.floats(lse);
         int heads = q.dim(0) * c.h;
@@ -144,7 +83,7 @@ final class VectorAttention implements AttentionKernels {
             float[] keep = scratch(6, BC);
             float[] kt = scratch(7, c.d * c.tk);
             for (int bh = start; bh < end; bh++) {
-                Call.transpose(c.ks, c.kOff + bh * c.tk * c.d, c.tk, c.d, kt);
+                transpose(c.ks, c.kOff + bh * c.tk * c.d, c.tk, c.d, kt);
                 for (int r0 = 0; r0 < c.tq; r0 += BR) {
                     int br = Math.min(BR, c.tq - r0);
                     Arrays.fill(m, 0, br, Float.NEGATIVE_INFINITY);
@@ -152,11 +91,11 @@ final class VectorAttention implements AttentionKernels {
                     Arrays.fill(acc, 0, br * c.dv, 0f);
                     for (int c0 = 0; c0 < c.tk; c0 += BC) {
                         int bc = Math.min(BC, c.tk - c0);
-                        c.scores(gemm, kt, bh, r0, br, c0, bc, s);
+                        scores(c, kt, bh, r0, br, c0, bc, s);
                         for (int r = 0; r < br; r++) {
                             onlineSoftmaxRow(s, r * BC, bc, m, l, r, acc, r * c.dv, c.dv);
                             if (config.dropout() > 0f) {
-                                c.dropout(bh * c.tq + r0 + r, c0, bc, keep);
+                                c.keepFactors(bh * c.tq + r0 + r, c0, bc, keep);
                                 for (int j = 0; j < bc; j++) {
                                     s[r * BC + j] *= keep[j];
                                 }
@@ -195,51 +134,25 @@ final class VectorAttention implements AttentionKernels {
      */
     private static void onlineSoftmaxRow(float[] s, int at, int bc, float[] m, float[] l, int r, float[] acc, int o,
                                          int dv) {
-        FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        int j = 0;
-        for (; j <= bc - L; j += L) {
-            mv = mv.max(FloatVector.fromArray(S, s, at + j));
-        }
-        float blockMax = mv.reduceLanes(VectorOperators.MAX);
-        for (; j < bc; j++) {
-            blockMax = Math.max(blockMax, s[at + j]);
-        }
+        float blockMax = VectorRows.max(s, at, bc);
         float mNew = Math.max(m[r], blockMax);
         if (mNew == Float.NEGATIVE_INFINITY) {
             Arrays.fill(s, at, at + bc, 0f); // all keys so far padded
             return;
         }
         float correction = (float) Math.exp(m[r] - mNew); // 0 when m was -inf
-        FloatVector sum = FloatVector.zero(S);
-        j = 0;
-        for (; j <= bc - L; j += L) {
-            FloatVector p = FloatVector.fromArray(S, s, at + j).sub(mNew).lanewise(VectorOperators.EXP);
-            p.intoArray(s, at + j);
-            sum = sum.add(p);
-        }
-        float total = sum.reduceLanes(VectorOperators.ADD);
-        for (; j < bc; j++) {
-            float p = (float) Math.exp(s[at + j] - mNew);
-            s[at + j] = p;
-            total += p;
-        }
+        float total = (float) VectorRows.expShifted(s, at, bc, mNew, s, at);
         l[r] = l[r] * correction + total;
         m[r] = mNew;
         if (correction != 1f) {
-            j = 0;
-            for (; j <= dv - L; j += L) {
-                FloatVector.fromArray(S, acc, o + j).mul(correction).intoArray(acc, o + j);
-            }
-            for (; j < dv; j++) {
-                acc[o + j] *= correction;
-            }
+            VectorRows.scale(acc, o, dv, correction);
         }
     }
 
     @Override
     public void backward(Tensor q, Tensor k, Tensor v, Tensor keyPadding, AttentionConfig config, Tensor out,
                          Tensor lse, Tensor gradOut, Tensor gradQ, Tensor gradK, Tensor gradV) {
-        Call c = new Call(q, k, v, keyPadding, config);
+        AttentionInputs c = new AttentionInputs(q, k, v, keyPadding, config);
         float[] os = CpuStorage.floats(out);
         float[] ls = CpuStorage.floats(lse);
         float[] gos = CpuStorage.floats(gradOut);
@@ -258,19 +171,19 @@ final class VectorAttention implements AttentionKernels {
             float[] kt = scratch(7, c.d * c.tk);
             float[] vt = scratch(8, c.dv * c.tk);
             for (int bh = start; bh < end; bh++) {
-                Call.transpose(c.ks, c.kOff + bh * c.tk * c.d, c.tk, c.d, kt);
-                Call.transpose(c.vs, c.vOff + bh * c.tk * c.dv, c.tk, c.dv, vt);
+                transpose(c.ks, c.kOff + bh * c.tk * c.d, c.tk, c.d, kt);
+                transpose(c.vs, c.vOff + bh * c.tk * c.dv, c.tk, c.dv, vt);
                 // D_r = dO_r · O_r
                 for (int r = 0; r < c.tq; r++) {
                     int row = bh * c.tq + r;
-                    rowD[r] = dot(gos, gradOut.offset() + row * c.dv, os, out.offset() + row * c.dv, c.dv);
+                    rowD[r] = VectorRows.dot(gos, gradOut.offset() + row * c.dv, os, out.offset() + row * c.dv, c.dv);
                 }
                 for (int c0 = 0; c0 < c.tk; c0 += BC) {
                     int bc = Math.min(BC, c.tk - c0);
                     int kRows = (bh * c.tk + c0);
                     for (int r0 = 0; r0 < c.tq; r0 += BR) {
                         int br = Math.min(BR, c.tq - r0);
-                        c.scores(gemm, kt, bh, r0, br, c0, bc, s);
+                        scores(c, kt, bh, r0, br, c0, bc, s);
                         // P = exp(s - lse), P' = P * keep
                         for (int r = 0; r < br; r++) {
                             int row = bh * c.tq + r0 + r;
@@ -281,7 +194,7 @@ final class VectorAttention implements AttentionKernels {
                                 Arrays.fill(pk, at, at + bc, 0f);
                                 continue;
                             }
-                            c.dropout(row, c0, bc, keep);
+                            c.keepFactors(row, c0, bc, keep);
                             System.arraycopy(keep, 0, keepTile, at, bc);
                             int j = 0;
                             for (; j <= bc - L; j += L) {
@@ -326,18 +239,5 @@ final class VectorAttention implements AttentionKernels {
                 }
             }
         });
-    }
-
-    private static float dot(float[] a, int ao, float[] b, int bo, int n) {
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
-        }
-        float r = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            r += a[ao + i] * b[bo + i];
-        }
-        return r;
     }
 }

@@ -23,14 +23,10 @@ final class VectorLosses implements LossKernels {
      * Per calling thread: normalised a, normalised b, norms, column log-sum-exps, dL (N x N), and the
      * gradients of the normalised sides.
      */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[7][0]);
+    private static final Scratch SCRATCH = new Scratch(7);
 
     private static float[] scratch(int slot, int size) {
-        float[][] s = SCRATCH.get();
-        if (s[slot].length < size) {
-            s[slot] = new float[size];
-        }
-        return s[slot];
+        return SCRATCH.get(slot, size);
     }
 
     @Override
@@ -82,7 +78,7 @@ final class VectorLosses implements LossKernels {
             CpuThreads.parallelFor(n, 64, (s, e) -> {
                 for (int i = s; i < e; i++) {
                     int r = off + i * d;
-                    float length = (float) Math.max(Math.sqrt(dot(x, r, x, r, d)), 1e-12);
+                    float length = (float) Math.max(Math.sqrt(VectorRows.dot(x, r, x, r, d)), 1e-12);
                     norms[normAt + i] = length;
                     float inv = 1f / length;
                     int c = 0;
@@ -125,8 +121,8 @@ final class VectorLosses implements LossKernels {
         parallelProduct(n, n, u.d, u.ua, 0, u.d, 1, u.ub, 1, u.d, l, lo);
         CpuThreads.parallelFor(n, 16, (st, en) -> {
             for (int i = st; i < en; i++) {
-                scale(l, lo + i * n, n, invTau);
-                rows[lseRows.offset() + i] = logSumExp(l, lo + i * n, n);
+                VectorRows.scale(l, lo + i * n, n, invTau);
+                rows[lseRows.offset() + i] = VectorRows.logSumExp(l, lo + i * n, n);
             }
         });
         columnLogSumExp(l, lo, n, cols, lseCols.offset());
@@ -208,7 +204,7 @@ final class VectorLosses implements LossKernels {
         CpuThreads.parallelFor(n, 64, (s, e) -> {
             for (int i = s; i < e; i++) {
                 int r = i * d;
-                float proj = dot(unit, r, dUnit, r, d) * invTau;
+                float proj = VectorRows.dot(unit, r, dUnit, r, d) * invTau;
                 float invNorm = 1f / norms[normAt + i];
                 int c = 0;
                 for (; c <= d - L; c += L) {
@@ -220,38 +216,6 @@ final class VectorLosses implements LossKernels {
                 }
             }
         });
-    }
-
-    private static void scale(float[] x, int at, int n, float factor) {
-        int j = 0;
-        for (; j <= n - L; j += L) {
-            FloatVector.fromArray(S, x, at + j).mul(factor).intoArray(x, at + j);
-        }
-        for (; j < n; j++) {
-            x[at + j] *= factor;
-        }
-    }
-
-    private static float logSumExp(float[] x, int at, int n) {
-        FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        int j = 0;
-        for (; j <= n - L; j += L) {
-            mv = mv.max(FloatVector.fromArray(S, x, at + j));
-        }
-        float max = mv.reduceLanes(VectorOperators.MAX);
-        for (; j < n; j++) {
-            max = Math.max(max, x[at + j]);
-        }
-        FloatVector sum = FloatVector.zero(S);
-        j = 0;
-        for (; j <= n - L; j += L) {
-            sum = sum.add(FloatVector.fromArray(S, x, at + j).sub(max).lanewise(VectorOperators.EXP));
-        }
-        double total = sum.reduceLanes(VectorOperators.ADD);
-        for (; j < n; j++) {
-            total += Math.exp(x[at + j] - max);
-        }
-        return max + (float) Math.log(total);
     }
 
     /** Log-sum-exp of every column of the n x n matrix at x[at..]: two passes over the rows, vectors across columns. */
@@ -287,16 +251,4 @@ final class VectorLosses implements LossKernels {
         });
     }
 
-    private static float dot(float[] a, int ao, float[] b, int bo, int n) {
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
-        }
-        float r = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            r += a[ao + i] * b[bo + i];
-        }
-        return r;
-    }
 }

@@ -21,53 +21,6 @@ final class VectorNormalization implements NormalizationKernels {
     private final CpuNormalization reference = new CpuNormalization();
 
     // ---------------------------------------------------------------------------------------------
-    // Row primitives
-
-    private static float max(float[] x, int at, int n) {
-        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            m = m.max(FloatVector.fromArray(S, x, at + i));
-        }
-        float r = m.reduceLanes(VectorOperators.MAX);
-        for (; i < n; i++) {
-            r = Math.max(r, x[at + i]);
-        }
-        return r;
-    }
-
-    private static double sum(float[] x, int at, int n) {
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            acc = acc.add(FloatVector.fromArray(S, x, at + i));
-        }
-        double r = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            r += x[at + i];
-        }
-        return r;
-    }
-
-    /** out[i] = exp(x[i] - shift); returns the sum of the written values. */
-    private static double expShifted(float[] x, int at, int n, float shift, float[] out, int outAt) {
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            FloatVector e = FloatVector.fromArray(S, x, at + i).sub(shift).lanewise(VectorOperators.EXP);
-            e.intoArray(out, outAt + i);
-            acc = acc.add(e);
-        }
-        double r = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            float e = (float) Math.exp(x[at + i] - shift);
-            out[outAt + i] = e;
-            r += e;
-        }
-        return r;
-    }
-
-    // ---------------------------------------------------------------------------------------------
 
     @Override
     public void softmax(Tensor x, int axis, boolean log, Tensor out) {
@@ -79,8 +32,8 @@ final class VectorNormalization implements NormalizationKernels {
         float[] os = CpuStorage.floats(out);
         int n = x.dim(axis);
         CpuNormalization.forEachLane(new Tensor[] {x, out}, axis, (xb, ob, unused) -> {
-            float m = max(xs, xb, n);
-            double total = expShifted(xs, xb, n, m, os, ob);
+            float m = VectorRows.max(xs, xb, n);
+            double total = VectorRows.expShifted(xs, xb, n, m, os, ob);
             if (log) {
                 float shift = m + (float) Math.log(total);
                 int i = 0;
@@ -116,7 +69,7 @@ final class VectorNormalization implements NormalizationKernels {
         CpuNormalization.forEachLane(new Tensor[] {y, gradOut, gradIn}, axis, (yb, gb, ob) -> {
             if (log) {
                 // dx = g - exp(y) * sum(g)
-                float total = (float) sum(gs, gb, n);
+                float total = (float) VectorRows.sum(gs, gb, n);
                 int i = 0;
                 for (; i <= n - L; i += L) {
                     FloatVector e = FloatVector.fromArray(S, ys, yb + i).lanewise(VectorOperators.EXP);
@@ -127,17 +80,8 @@ final class VectorNormalization implements NormalizationKernels {
                 }
             } else {
                 // dx = y * (g - sum(g * y))
-                FloatVector acc = FloatVector.zero(S);
+                float dot = VectorRows.dot(gs, gb, ys, yb, n);
                 int i = 0;
-                for (; i <= n - L; i += L) {
-                    acc = FloatVector.fromArray(S, gs, gb + i).fma(FloatVector.fromArray(S, ys, yb + i), acc);
-                }
-                double d = acc.reduceLanes(VectorOperators.ADD);
-                for (; i < n; i++) {
-                    d += gs[gb + i] * ys[yb + i];
-                }
-                float dot = (float) d;
-                i = 0;
                 for (; i <= n - L; i += L) {
                     FloatVector yv = FloatVector.fromArray(S, ys, yb + i);
                     yv.mul(FloatVector.fromArray(S, gs, gb + i).sub(dot)).intoArray(os, ob + i);
@@ -167,7 +111,7 @@ final class VectorNormalization implements NormalizationKernels {
             for (int r = s; r < e; r++) {
                 int xr = x.offset() + r * c;
                 int yr = y.offset() + r * c;
-                float mu = (float) (sum(xs, xr, c) / c);
+                float mu = (float) (VectorRows.sum(xs, xr, c) / c);
                 // Second pass: squared deviations from the mean (no E[x^2] - E[x]^2 cancellation).
                 FloatVector acc = FloatVector.zero(S);
                 int i = 0;

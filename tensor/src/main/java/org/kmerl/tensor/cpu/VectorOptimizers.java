@@ -23,9 +23,9 @@ final class VectorOptimizers implements OptimizerKernels {
         int vo = v.offset();
         float b1 = step.beta1();
         float b2 = step.beta2();
-        float decay = 1f - step.lr() * step.weightDecay();
-        float stepSize = (float) (step.lr() / (1.0 - Math.pow(b1, step.step())));
-        float invSqrtC2 = (float) (1.0 / Math.sqrt(1.0 - Math.pow(b2, step.step())));
+        float decay = step.decayFactor();
+        float stepSize = step.stepSize();
+        float correction = step.secondMomentCorrection();
         float eps = step.eps();
         CpuThreads.parallelFor(param.numel(), StridedLoop.PARALLEL_GRAIN, (s, e) -> {
             int i = s;
@@ -35,7 +35,7 @@ final class VectorOptimizers implements OptimizerKernels {
                 FloatVector vi = FloatVector.fromArray(S, vs, vo + i).mul(b2).add(g.mul(g).mul(1f - b2));
                 mi.intoArray(ms, mo + i);
                 vi.intoArray(vs, vo + i);
-                FloatVector denom = vi.sqrt().mul(invSqrtC2).add(eps);
+                FloatVector denom = vi.sqrt().mul(correction).add(eps);
                 FloatVector p = FloatVector.fromArray(S, ps, po + i).mul(decay);
                 p.sub(mi.mul(stepSize).div(denom)).intoArray(ps, po + i);
             }
@@ -46,7 +46,7 @@ final class VectorOptimizers implements OptimizerKernels {
                 ms[mo + i] = mi;
                 vs[vo + i] = vi;
                 float p = ps[po + i] * decay;
-                ps[po + i] = p - stepSize * mi / ((float) Math.sqrt(vi) * invSqrtC2 + eps);
+                ps[po + i] = p - stepSize * mi / ((float) Math.sqrt(vi) * correction + eps);
             }
         });
     }
