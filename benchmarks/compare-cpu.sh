@@ -16,13 +16,7 @@ if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   echo "compare-cpu: Debian's python3-torch is not installed (apt-get install -y python3-torch libopenblas0-openmp)" >&2
   exit 1
 fi
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-
-echo "== building" >&2
-(cd "$root" && mvn -q -B -DskipTests -pl benchmarks -am package)
-cp="$root/benchmarks/target/kmerl-benchmarks-0.1.0-SNAPSHOT.jar:$root/benchmarks/target/lib/*"
-java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+source "$root/benchmarks/bench-env.sh"
 
 echo "== PyTorch peer (1 and 2 threads)" >&2
 /usr/bin/python3 "$peer" --out "$work/torch.json" >&2
@@ -30,7 +24,7 @@ echo "== PyTorch peer (1 and 2 threads)" >&2
 for t in 1 2; do
   echo "== kmerl JMH, $t thread(s)" >&2
   "$java" --add-modules jdk.incubator.vector -cp "$cp" org.kmerl.benchmarks.Bench --threads "$t" \
-      --json "$work/kmerl-$t.json" 2>&1 | grep -v '^WARNING: Using incubator' | tail -30 >&2
+      --exclude TextEmbedding --json "$work/kmerl-$t.json" 2>&1 | grep -v '^WARNING: Using incubator' | tail -30 >&2
 done
 
 echo "== kmerl ViT step with JMH's GC profiler (allocation per step), 2 threads" >&2
@@ -41,18 +35,6 @@ table="$work/table.md"
 python3 "$root/benchmarks/compare.py" "$work/torch.json" "$work/kmerl-1.json" "$work/kmerl-2.json" \
     "$work/kmerl-gc.json" > "$table"
 results="$root/benchmarks/RESULTS.md"
-python3 - "$results" "$table" <<'PY'
-import sys, pathlib
-results, table = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]).read_text()
-begin, end = "<!-- cpu-comparison:begin -->", "<!-- cpu-comparison:end -->"
-text = results.read_text() if results.exists() else "# Benchmark results\n\n" + begin + "\n" + end + "\n"
-if begin not in text:
-    text += "\n" + begin + "\n" + end + "\n"
-head, rest = text.split(begin, 1)
-_, tail = rest.split(end, 1)
-tmp = results.with_suffix(".tmp")
-tmp.write_text(head + begin + "\n" + table + end + tail)
-tmp.replace(results)
-PY
+python3 "$root/benchmarks/replace-section.py" "$results" cpu-comparison "$table"
 echo "== wrote $results" >&2
 cat "$table"

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.kmerl.tensor.AttentionOps;
 import org.kmerl.tensor.Generator;
 import org.kmerl.tensor.LossOps;
+import org.kmerl.tensor.MatmulOps;
 import org.kmerl.tensor.NormOps;
 import org.kmerl.tensor.Shape;
 import org.kmerl.tensor.ShapeException;
@@ -32,16 +33,36 @@ public final class Functional {
                     + in + " input features of weight " + Shape.format(weight.shape()));
         }
         Variable flat = shape.length == 2 ? x : x.reshape(-1, in);
-        Variable y = flat.matmul(weight.transpose(0, 1));
-        if (bias != null) {
-            y = y.add(bias);
-        }
+        Variable y = bias == null ? flat.matmul(weight.transpose(0, 1)) : addmm(flat, weight, bias);
         if (shape.length != 2) {
             int[] outShape = shape.clone();
             outShape[outShape.length - 1] = weight.dim(0);
             y = y.reshape(outShape);
         }
         return y;
+    }
+
+    /**
+     * {@code x · Wᵀ + b} for 2-D x, the bias added inside the product ({@link MatmulOps#addmm}).
+     * Backward: dx = g · W, dW = gᵀ · x, db = the column sums of g.
+     */
+    private static Variable addmm(Variable x, Variable weight, Variable bias) {
+        Tensor w = weight.data();
+        Tensor y;
+        try (Tensor wt = w.transpose(0, 1)) {
+            y = MatmulOps.addmm(bias.data(), x.data(), wt);
+        }
+        return Variable.record("linear", y, g -> {
+            Tensor gx = x.requiresGrad() ? g.matmul(w) : null;
+            Tensor gw = null;
+            if (weight.requiresGrad()) {
+                try (Tensor gt = g.transpose(0, 1)) {
+                    gw = gt.matmul(x.data());
+                }
+            }
+            Tensor gb = bias.requiresGrad() ? g.sum(0) : null;
+            return new Tensor[] {gx, gw, gb};
+        }, x, weight, bias);
     }
 
     /** Rows of {@code weight} at the int32 {@code ids}: output shape = ids shape + [dim]. */

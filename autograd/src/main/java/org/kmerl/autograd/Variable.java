@@ -16,7 +16,7 @@ import org.kmerl.tensor.backend.UnaryOp;
  */
 public final class Variable {
     private Tensor data;
-    private final boolean requiresGrad;
+    private boolean requiresGrad;
     private final Node node;
     private Tensor grad;
     private boolean retainGrad;
@@ -87,6 +87,26 @@ public final class Variable {
 
     public boolean requiresGrad() {
         return requiresGrad;
+    }
+
+    /**
+     * Turns gradient tracking of a leaf on or off (PyTorch's {@code requires_grad_}); freezing a
+     * parameter this way keeps it out of every graph built afterwards, so nothing upstream of a
+     * frozen block is recorded unless something else there needs gradients.
+     */
+    public Variable requiresGrad(boolean on) {
+        if (node != null) {
+            throw new IllegalStateException("requiresGrad: only leaves can be frozen or unfrozen, not the output of '"
+                    + node.op + "'");
+        }
+        if (on && data.dtype() != org.kmerl.tensor.DType.FLOAT32) {
+            throw new IllegalArgumentException("only float32 tensors can require grad, got " + data.dtype());
+        }
+        requiresGrad = on;
+        if (!on) {
+            clearGrad();
+        }
+        return this;
     }
 
     public boolean isLeaf() {

@@ -111,6 +111,17 @@ public abstract class Module {
         return new ArrayList<>(namedParameters().values());
     }
 
+    /** The parameters that currently require gradients (what an optimizer should be given). */
+    public final List<Variable> trainableParameters() {
+        return parameters().stream().filter(Variable::requiresGrad).toList();
+    }
+
+    /** Freezes ({@code false}) or unfreezes every parameter here and below; returns this module. */
+    public Module requiresGrad(boolean on) {
+        namedParameters().values().forEach(p -> p.requiresGrad(on));
+        return this;
+    }
+
     public final long parameterCount() {
         long n = 0;
         for (Variable v : namedParameters().values()) {

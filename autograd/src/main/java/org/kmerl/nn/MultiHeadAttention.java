@@ -41,16 +41,16 @@ public final class MultiHeadAttention extends Module {
 
     /** Queries from {@code query} [B, Tq, d] attend to {@code memory} [B, Tk, d]. */
     public Variable forward(Variable query, Variable memory, Tensor memoryPadding) {
-        Variable qh = splitHeads(q.forward(query));
-        Variable kh = splitHeads(k.forward(memory));
-        Variable vh = splitHeads(v.forward(memory));
+        Variable qh = splitHeads(q.forward(query), heads);
+        Variable kh = splitHeads(k.forward(memory), heads);
+        Variable vh = splitHeads(v.forward(memory), heads);
         float p = isTraining() ? attentionDropout : 0f;
         Variable context = Functional.attention(qh, kh, vh, memoryPadding, p, generator);
         return out.forward(mergeHeads(context));
     }
 
-    /** [B, T, d] -> [B, H, T, d/H]. */
-    private Variable splitHeads(Variable x) {
+    /** [B, T, d] -> [B, H, T, d/H] (a permuted view, no copy). */
+    public static Variable splitHeads(Variable x, int heads) {
         int b = x.dim(0);
         int t = x.dim(1);
         int d = x.dim(2);
@@ -58,9 +58,9 @@ public final class MultiHeadAttention extends Module {
     }
 
     /** [B, H, T, d/H] -> [B, T, d]. */
-    private Variable mergeHeads(Variable x) {
+    public static Variable mergeHeads(Variable x) {
         int b = x.dim(0);
         int t = x.dim(2);
-        return x.permute(0, 2, 1, 3).reshape(b, t, heads * x.dim(3));
+        return x.permute(0, 2, 1, 3).reshape(b, t, x.dim(1) * x.dim(3));
     }
 }

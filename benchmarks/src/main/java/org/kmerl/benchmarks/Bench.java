@@ -26,7 +26,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp "benchmarks/target/kmerl-benchmarks-*.jar:benchmarks/target/lib/*" \
- *     org.kmerl.benchmarks.Bench [--threads N] [--json out.json] [--quick] [--gc] [regex ...]
+ *     org.kmerl.benchmarks.Bench [--threads N] [--json out.json] [--quick] [--gc] [--exclude regex] [regex ...]
  * </pre>
  * {@code --gc} adds JMH's GC profiler and reports the bytes each call allocates.
  * <pre>
@@ -42,12 +42,14 @@ public final class Bench {
         boolean quick = false;
         boolean gc = false;
         List<String> includes = new ArrayList<>();
+        List<String> excludes = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--json" -> json = Path.of(args[++i]);
                 case "--quick" -> quick = true;
                 case "--gc" -> gc = true;
+                case "--exclude" -> excludes.add(args[++i]);
                 default -> includes.add(args[i]);
             }
         }
@@ -58,6 +60,7 @@ public final class Bench {
             options.include(Bench.class.getPackageName() + ".*Benchmark");
         }
         includes.forEach(options::include);
+        excludes.forEach(options::exclude);
         if (quick) {
             options.warmupIterations(2).warmupTime(TimeValue.milliseconds(500))
                     .measurementIterations(3).measurementTime(TimeValue.milliseconds(500));

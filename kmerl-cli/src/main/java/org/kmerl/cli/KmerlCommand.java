@@ -10,8 +10,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "ECG-report representation learning (K-MERL) on a from-scratch tensor library.",
-        subcommands = {DevicesCommand.class, picocli.CommandLine.HelpCommand.class},
-        footer = {"", "Examples:", "  kmerl devices          what will run the tensors"})
+        subcommands = {DevicesCommand.class, TextCommand.class, picocli.CommandLine.HelpCommand.class},
+        footer = {"", "Examples:", "  kmerl devices                                     what will run the tensors",
+            "  kmerl text embed --cosine \"sinus rhythm\" \"normal ecg\"   compare two texts"})
 public final class KmerlCommand implements Runnable {
     @Spec
     CommandSpec spec;

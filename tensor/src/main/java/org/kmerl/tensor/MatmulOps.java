@@ -43,6 +43,25 @@ public final class MatmulOps {
         }
     }
 
+    /**
+     * {@code bias + a · b} for a [m, k], b [k, n] and bias [n] (PyTorch's {@code addmm}): the
+     * product of a Linear layer with its bias added in the same kernel.
+     */
+    public static Tensor addmm(Tensor bias, Tensor a, Tensor b) {
+        Checks.sameDevice("addmm", a, b);
+        Checks.sameDevice("addmm", a, bias);
+        Checks.dtype("addmm", "left operand", a, DType.FLOAT32);
+        Checks.dtype("addmm", "right operand", b, DType.FLOAT32);
+        Checks.dtype("addmm", "bias", bias, DType.FLOAT32);
+        if (a.rank() != 2 || b.rank() != 2 || bias.rank() != 1 || a.dim(1) != b.dim(0) || bias.dim(0) != b.dim(1)) {
+            throw new ShapeException("addmm: expected a [m, k], b [k, n] and bias [n], got " + Shape.format(a.shape())
+                    + ", " + Shape.format(b.shape()) + " and " + Shape.format(bias.shape()));
+        }
+        Tensor out = Tensor.empty(DType.FLOAT32, a.device(), a.dim(0), b.dim(1));
+        a.backend().matmul().addmm(bias, a, b, out);
+        return out;
+    }
+
     private static int[] concat(int[] batch, int rows, int cols) {
         int[] s = Arrays.copyOf(batch, batch.length + 2);
         s[batch.length] = rows;

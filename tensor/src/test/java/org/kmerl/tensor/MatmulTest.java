@@ -76,6 +76,35 @@ class MatmulTest {
     }
 
     @Test
+    void addmmAddsTheBiasInsideTheProduct() {
+        TestData data = new TestData(11);
+        // Small ones run on one thread; 333 columns split by columns, 40 columns by rows.
+        int[][] mkn = {{1, 1, 1}, {7, 13, 5}, {33, 16, 7}, {70, 200, 333}, {333, 200, 40}, {5, 0, 9}};
+        for (int[] s : mkn) {
+            Tensor a = data.uniform(-1, 1, s[0], s[1]);
+            Tensor weight = data.uniform(-1, 1, s[2], s[1]);
+            Tensor wideBias = data.uniform(-1, 1, 2 * s[2]);
+            Tensor bias = wideBias.slice(0, 0, 2 * s[2], 2);    // strided
+            float[] expected = reference(a, weight.t());
+            float[] b = bias.toFloatArray();
+            for (int i = 0; i < s[0]; i++) {
+                for (int j = 0; j < s[2]; j++) {
+                    expected[i * s[2] + j] += b[j];
+                }
+            }
+            for (Tensor la : TestData.layouts(a)) {
+                TensorAssert.assertClose(expected, MatmulOps.addmm(bias, la, weight.t()), 1e-5, 1e-5,
+                        "addmm " + Arrays.toString(s));
+                TensorAssert.assertClose(expected, MatmulOps.addmm(bias.contiguous(), la, weight.t().contiguous()),
+                        1e-5, 1e-5, "addmm, contiguous operands " + Arrays.toString(s));
+            }
+        }
+        ShapeException e = assertThrows(ShapeException.class,
+                () -> MatmulOps.addmm(Tensor.zeros(4), Tensor.zeros(2, 3), Tensor.zeros(3, 5)));
+        assertTrue(e.getMessage().contains("bias [n], got [2, 3], [3, 5] and [4]"), e.getMessage());
+    }
+
+    @Test
     void transposedOperandsNeedNoCopies() {
         TestData data = new TestData(9);
         Tensor a = data.uniform(-1, 1, 13, 7);

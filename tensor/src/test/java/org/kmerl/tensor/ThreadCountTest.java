@@ -41,6 +41,17 @@ class ThreadCountTest {
         sameAtEveryThreadCount("full sum", big::sum);
         sameAtEveryThreadCount("column sum", () -> m.sum(0));
         sameAtEveryThreadCount("matmul", () -> a.matmul(b));
+        // Large enough to be split: by columns (a Linear layer's transposed weight, 333 columns), by
+        // columns per batch, and by rows (too few columns).
+        Tensor x = data.normal(2, 70, 200);
+        Tensor weight = data.normal(333, 200);
+        sameAtEveryThreadCount("matmul split by columns", () -> x.select(0, 0).matmul(weight.t()));
+        sameAtEveryThreadCount("batched matmul split by columns", () -> x.matmul(weight.t()));
+        Tensor thin = data.normal(200, 40);
+        sameAtEveryThreadCount("matmul split by rows", () -> weight.matmul(thin));
+        Tensor bias = data.normal(333);
+        sameAtEveryThreadCount("addmm split by columns", () -> MatmulOps.addmm(bias, x.select(0, 0), weight.t()));
+        sameAtEveryThreadCount("addmm split by rows", () -> MatmulOps.addmm(bias.narrow(0, 0, 40), weight, thin));
         sameAtEveryThreadCount("softmax", () -> m.softmax(0));
         sameAtEveryThreadCount("layer norm dw", () -> {
             NormOps.LayerNormResult r = NormOps.layerNorm(rows, w, w, 1e-5f);

@@ -11,4 +11,14 @@ public interface MatmulKernels {
      * contiguous and is overwritten.
      */
     void matmul(Tensor a, Tensor b, Tensor out);
+
+    /**
+     * {@code out[m, n] = bias[n] + sum_k a[m, k] * b[k, n]} for 2-D operands (a Linear layer). The
+     * default is the product followed by an in-place add; a backend that adds the bias inside its
+     * product saves a pass over {@code out}.
+     */
+    default void addmm(Tensor bias, Tensor a, Tensor b, Tensor out) {
+        matmul(a, b, out);
+        out.addInPlace(bias);
+    }
 }

@@ -50,7 +50,7 @@ public final class TestData {
 
     /** The same values, laid out with a stride of 2 along the last axis (a slice of a larger tensor). */
     public static Tensor strided(Tensor t) {
-        if (t.rank() == 0) {
+        if (t.rank() == 0 || t.numel() == 0) {
             return t;
         }
         int[] wide = t.shape();
