@@ -198,13 +198,12 @@ final class VectorAttention implements AttentionKernels {
                             System.arraycopy(keep, 0, keepTile, at, bc);
                             int j = 0;
                             for (; j <= bc - L; j += L) {
-                                FloatVector p = FloatVector.fromArray(S, s, at + j).sub(rowLse)
-                                        .lanewise(VectorOperators.EXP);
+                                FloatVector p = VectorMath.exp(FloatVector.fromArray(S, s, at + j).sub(rowLse));
                                 p.intoArray(s, at + j);
                                 p.mul(FloatVector.fromArray(S, keep, j)).intoArray(pk, at + j);
                             }
                             for (; j < bc; j++) {
-                                float p = (float) Math.exp(s[at + j] - rowLse);
+                                float p = VectorMath.exp(s[at + j] - rowLse);
                                 s[at + j] = p;
                                 pk[at + j] = p * keep[j];
                             }

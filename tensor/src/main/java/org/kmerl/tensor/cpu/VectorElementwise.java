@@ -64,14 +64,14 @@ final class VectorElementwise implements ElementwiseKernels {
             FloatVector x = FloatVector.fromArray(S, xs, x0 + i);
             FloatVector y = switch (op) {
                 case NEG -> x.neg();
-                case EXP -> x.lanewise(VectorOperators.EXP);
-                case LOG -> x.lanewise(VectorOperators.LOG);
+                case EXP -> VectorMath.exp(x);
+                case LOG -> VectorMath.log(x);
                 case SQRT -> x.sqrt();
                 case RSQRT -> x.broadcast(1f).div(x.sqrt());
                 case RECIPROCAL -> x.broadcast(1f).div(x);
                 case SQUARE -> x.mul(x);
                 case ABS -> x.abs();
-                case TANH -> x.lanewise(VectorOperators.TANH);
+                case TANH -> VectorMath.tanh(x);
                 case RELU -> x.max(0f);
                 default -> throw new IllegalArgumentException(op + " has its own loop");
             };
@@ -153,7 +153,7 @@ final class VectorElementwise implements ElementwiseKernels {
             p = p.mul(t).add(0.37409196f);
             p = p.mul(t).add(1.00002368f);
             p = p.mul(t).add(-1.26551223f);
-            FloatVector tail = t.mul(z.mul(z).neg().add(p).lanewise(VectorOperators.EXP)).mul(0.5f); // Φ(-|x|)
+            FloatVector tail = t.mul(VectorMath.exp(z.mul(z).neg().add(p))).mul(0.5f); // Φ(-|x|)
             tail.blend(tail.neg().add(1f), x.compare(VectorOperators.GT, 0f)).intoArray(cdf, c0 + i);
         }
         for (; i < n; i++) {
@@ -166,7 +166,7 @@ final class VectorElementwise implements ElementwiseKernels {
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector x = FloatVector.fromArray(S, xs, x0 + i);
-            FloatVector pdf = x.mul(x).mul(-0.5f).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
+            FloatVector pdf = VectorMath.exp(x.mul(x).mul(-0.5f)).mul(INV_SQRT_2PI);
             FloatVector d = FloatVector.fromArray(S, os, o0 + i).add(x.mul(pdf));
             FloatVector.fromArray(S, gs, g0 + i).mul(d).intoArray(os, o0 + i);
         }

@@ -165,8 +165,8 @@ final class VectorLosses implements LossKernels {
                 int j = 0;
                 for (; j <= n - L; j += L) {
                     FloatVector logit = FloatVector.fromArray(S, l, at + j);
-                    FloatVector pr = logit.sub(rowLse).lanewise(VectorOperators.EXP);
-                    FloatVector pc = logit.sub(FloatVector.fromArray(S, colLse, j)).lanewise(VectorOperators.EXP);
+                    FloatVector pr = VectorMath.exp(logit.sub(rowLse));
+                    FloatVector pc = VectorMath.exp(logit.sub(FloatVector.fromArray(S, colLse, j)));
                     FloatVector g = pr.add(pc).mul(w);
                     acc = g.fma(logit, acc);
                     g.intoArray(dl, dAt + j);
@@ -174,7 +174,7 @@ final class VectorLosses implements LossKernels {
                 double t = acc.reduceLanes(VectorOperators.ADD);
                 for (; j < n; j++) {
                     float logit = l[at + j];
-                    float g = w * (float) (Math.exp(logit - rowLse) + Math.exp(logit - colLse[j]));
+                    float g = w * (VectorMath.exp(logit - rowLse) + VectorMath.exp(logit - colLse[j]));
                     t += g * logit;
                     dl[dAt + j] = g;
                 }
@@ -231,9 +231,9 @@ final class VectorLosses implements LossKernels {
                     }
                     FloatVector sum = FloatVector.zero(S);
                     for (int i = 0; i < n; i++) {
-                        sum = sum.add(FloatVector.fromArray(S, x, at + i * n + j).sub(max).lanewise(VectorOperators.EXP));
+                        sum = sum.add(VectorMath.exp(FloatVector.fromArray(S, x, at + i * n + j).sub(max)));
                     }
-                    max.add(sum.lanewise(VectorOperators.LOG)).intoArray(out, off + j);
+                    max.add(VectorMath.log(sum)).intoArray(out, off + j);
                 } else {
                     for (int col = j; col < n; col++) {
                         float max = Float.NEGATIVE_INFINITY;
@@ -242,7 +242,7 @@ final class VectorLosses implements LossKernels {
                         }
                         double sum = 0;
                         for (int i = 0; i < n; i++) {
-                            sum += Math.exp(x[at + i * n + col] - max);
+                            sum += VectorMath.exp(x[at + i * n + col] - max);
                         }
                         out[off + col] = max + (float) Math.log(sum);
                     }

@@ -72,11 +72,11 @@ final class VectorNormalization implements NormalizationKernels {
                 float total = (float) VectorRows.sum(gs, gb, n);
                 int i = 0;
                 for (; i <= n - L; i += L) {
-                    FloatVector e = FloatVector.fromArray(S, ys, yb + i).lanewise(VectorOperators.EXP);
+                    FloatVector e = VectorMath.exp(FloatVector.fromArray(S, ys, yb + i));
                     FloatVector.fromArray(S, gs, gb + i).sub(e.mul(total)).intoArray(os, ob + i);
                 }
                 for (; i < n; i++) {
-                    os[ob + i] = gs[gb + i] - (float) Math.exp(ys[yb + i]) * total;
+                    os[ob + i] = gs[gb + i] - VectorMath.exp(ys[yb + i]) * total;
                 }
             } else {
                 // dx = y * (g - sum(g * y))

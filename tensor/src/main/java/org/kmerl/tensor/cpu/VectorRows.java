@@ -71,13 +71,13 @@ final class VectorRows {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (; i <= n - L; i += L) {
-            FloatVector e = FloatVector.fromArray(S, x, at + i).sub(shift).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, at + i).sub(shift));
             e.intoArray(out, outAt + i);
             acc = acc.add(e);
         }
         double r = acc.reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
-            float e = (float) Math.exp(x[at + i] - shift);
+            float e = VectorMath.exp(x[at + i] - shift);
             out[outAt + i] = e;
             r += e;
         }
@@ -90,11 +90,11 @@ final class VectorRows {
         FloatVector sum = FloatVector.zero(S);
         int j = 0;
         for (; j <= n - L; j += L) {
-            sum = sum.add(FloatVector.fromArray(S, x, at + j).sub(max).lanewise(VectorOperators.EXP));
+            sum = sum.add(VectorMath.exp(FloatVector.fromArray(S, x, at + j).sub(max)));
         }
         double total = sum.reduceLanes(VectorOperators.ADD);
         for (; j < n; j++) {
-            total += Math.exp(x[at + j] - max);
+            total += VectorMath.exp(x[at + j] - max);
         }
         return max + (float) Math.log(total);
     }

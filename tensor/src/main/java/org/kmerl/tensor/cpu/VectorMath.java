@@ -1,0 +1,201 @@
+package org.kmerl.tensor.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * exp, log and tanh for float vectors, written with additions, multiplications, FMAs and bit
+ * operations only, with a scalar twin of each that performs the same operations in the same order.
+ *
+ * <p>Why not {@code lanewise(VectorOperators.EXP)}: the JIT computes those with the SVML library
+ * while the interpreter (and any code not yet compiled) falls back to {@code Math.exp} per lane, and
+ * the two round differently. A kernel's result then depended on whether it had been compiled yet:
+ * a training run resumed from a checkpoint differed from the uninterrupted run in the last bit.
+ * Plain IEEE arithmetic is the same in every tier, so these functions give identical results
+ * everywhere; vector lanes and scalar tails agree too.
+ *
+ * <p>Algorithms (Cephes, Moshier): exp by Cody-Waite reduction x = n·ln2 + r, |r| <= ln2/2, and a
+ * degree-6 polynomial; log by x = m·2^e with m in [√½, √2) and a degree-9 polynomial in m - 1; tanh
+ * by a polynomial below 0.625 and 1 - 2/(e^{2|x|} + 1) above. All within 2 ulp of the exact value.
+ */
+final class VectorMath {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    /** 1.5·2^23: adding it rounds a float of magnitude < 2^22 to an integer, held in the low mantissa bits. */
+    private static final float ROUNDER = 12582912f;
+    private static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
+    /** exp overflows above this and underflows to 0 below the other (through the denormals). */
+    private static final float EXP_HI = 88.72283905206835f;
+    private static final float EXP_LO = -103.972077f;
+    private static final float SQRT_HALF = 0.707106781186547524f;
+
+    private VectorMath() {
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // exp
+
+    static FloatVector exp(FloatVector x) {
+        FloatVector c = x.max(EXP_LO).min(EXP_HI);
+        FloatVector t = c.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUNDER));
+        FloatVector n = t.sub(ROUNDER);
+        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), c);
+        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector p = FloatVector.broadcast(S, 1.9875691500e-4f);
+        p = p.fma(r, FloatVector.broadcast(S, 1.3981999507e-3f));
+        p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
+        p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
+        p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
+        p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
+        FloatVector e = p.mul(r).fma(r, r).add(1f);
+        // 2^k in two factors, each a normal float for every k in [-150, 128].
+        IntVector k = t.reinterpretAsInts().sub(ROUNDER_BITS);
+        IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
+        FloatVector y = e.mul(powerOfTwo(k1)).mul(powerOfTwo(k.sub(k1)));
+        // Below the clamp the result is 0 (masked attention scores are -inf); above it, +inf; NaN stays NaN.
+        y = y.blend(0f, x.compare(VectorOperators.LT, EXP_LO));
+        y = y.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_HI));
+        return y.blend(x, x.compare(VectorOperators.NE, x));
+    }
+
+    static float exp(float x) {
+        if (x != x) {
+            return x;
+        }
+        if (x < EXP_LO) {
+            return 0f;
+        }
+        if (x > EXP_HI) {
+            return Float.POSITIVE_INFINITY;
+        }
+        float t = Math.fma(x, LOG2E, ROUNDER);
+        float n = t - ROUNDER;
+        float r = Math.fma(n, -LN2_HI, x);
+        r = Math.fma(n, -LN2_LO, r);
+        float p = 1.9875691500e-4f;
+        p = Math.fma(p, r, 1.3981999507e-3f);
+        p = Math.fma(p, r, 8.3334519073e-3f);
+        p = Math.fma(p, r, 4.1665795894e-2f);
+        p = Math.fma(p, r, 1.6666665459e-1f);
+        p = Math.fma(p, r, 5.0000001201e-1f);
+        float e = Math.fma(p * r, r, r) + 1f;
+        int k = Float.floatToRawIntBits(t) - ROUNDER_BITS;
+        int k1 = k >> 1;
+        return e * Float.intBitsToFloat((k1 + 127) << 23) * Float.intBitsToFloat((k - k1 + 127) << 23);
+    }
+
+    private static FloatVector powerOfTwo(IntVector k) {
+        return k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // log
+
+    static FloatVector log(FloatVector x) {
+        IntVector bits = x.reinterpretAsInts();
+        IntVector exponent = bits.lanewise(VectorOperators.LSHR, 23).and(0xFF).sub(127);
+        FloatVector m = bits.and(0x007FFFFF).or(0x3F000000).reinterpretAsFloats(); // [0.5, 1)
+        VectorMask<Float> small = m.compare(VectorOperators.LT, SQRT_HALF);
+        // m in [√½, √2): double m when it is below √½ (and lower the exponent), then f = m - 1.
+        FloatVector e = ((FloatVector) exponent.add(1).convert(VectorOperators.I2F, 0));
+        e = e.blend(e.sub(1f), small);
+        FloatVector f = m.blend(m.add(m), small).sub(1f);
+        FloatVector z = f.mul(f);
+        FloatVector y = FloatVector.broadcast(S, 7.0376836292e-2f);
+        y = y.fma(f, FloatVector.broadcast(S, -1.1514610310e-1f));
+        y = y.fma(f, FloatVector.broadcast(S, 1.1676998740e-1f));
+        y = y.fma(f, FloatVector.broadcast(S, -1.2420140846e-1f));
+        y = y.fma(f, FloatVector.broadcast(S, 1.4249322787e-1f));
+        y = y.fma(f, FloatVector.broadcast(S, -1.6668057665e-1f));
+        y = y.fma(f, FloatVector.broadcast(S, 2.0000714765e-1f));
+        y = y.fma(f, FloatVector.broadcast(S, -2.4999993993e-1f));
+        y = y.fma(f, FloatVector.broadcast(S, 3.3333331174e-1f));
+        y = y.mul(f).mul(z);
+        y = e.fma(FloatVector.broadcast(S, LN2_LO), y);
+        y = z.fma(FloatVector.broadcast(S, -0.5f), y);
+        FloatVector result = e.fma(FloatVector.broadcast(S, LN2_HI), f.add(y));
+        // Zero (and denormals, treated as zero) -> -inf, negative -> NaN, +inf -> +inf, NaN -> NaN.
+        result = result.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.LT, Float.MIN_NORMAL));
+        result = result.blend(Float.NaN, x.compare(VectorOperators.LT, 0f));
+        result = result.blend(x, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+        return result.blend(x, x.compare(VectorOperators.NE, x));
+    }
+
+    static float log(float x) {
+        if (x != x || x == Float.POSITIVE_INFINITY) {
+            return x;
+        }
+        if (x < 0f) {
+            return Float.NaN;
+        }
+        if (x < Float.MIN_NORMAL) {
+            return Float.NEGATIVE_INFINITY;
+        }
+        int bits = Float.floatToRawIntBits(x);
+        int exponent = ((bits >>> 23) & 0xFF) - 127;
+        float m = Float.intBitsToFloat((bits & 0x007FFFFF) | 0x3F000000);
+        boolean small = m < SQRT_HALF;
+        float e = exponent + 1;
+        if (small) {
+            e = e - 1f;
+        }
+        float f = (small ? m + m : m) - 1f;
+        float z = f * f;
+        float y = 7.0376836292e-2f;
+        y = Math.fma(y, f, -1.1514610310e-1f);
+        y = Math.fma(y, f, 1.1676998740e-1f);
+        y = Math.fma(y, f, -1.2420140846e-1f);
+        y = Math.fma(y, f, 1.4249322787e-1f);
+        y = Math.fma(y, f, -1.6668057665e-1f);
+        y = Math.fma(y, f, 2.0000714765e-1f);
+        y = Math.fma(y, f, -2.4999993993e-1f);
+        y = Math.fma(y, f, 3.3333331174e-1f);
+        y = y * f * z;
+        y = Math.fma(e, LN2_LO, y);
+        y = Math.fma(z, -0.5f, y);
+        return Math.fma(e, LN2_HI, f + y);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // tanh
+
+    static FloatVector tanh(FloatVector x) {
+        FloatVector a = x.abs();
+        FloatVector z = x.mul(x);
+        FloatVector p = FloatVector.broadcast(S, -5.70498872745e-3f);
+        p = p.fma(z, FloatVector.broadcast(S, 2.06390887954e-2f));
+        p = p.fma(z, FloatVector.broadcast(S, -5.37397155531e-2f));
+        p = p.fma(z, FloatVector.broadcast(S, 1.33314422036e-1f));
+        p = p.fma(z, FloatVector.broadcast(S, -3.33332819422e-1f));
+        FloatVector near = p.mul(z).fma(x, x);
+        FloatVector far = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f)
+                .div(exp(a.add(a)).add(1f)));
+        far = far.blend(far.neg(), x.compare(VectorOperators.LT, 0f));
+        FloatVector y = near.blend(far, a.compare(VectorOperators.GE, 0.625f));
+        return y.blend(x, x.compare(VectorOperators.NE, x));
+    }
+
+    static float tanh(float x) {
+        if (x != x) {
+            return x;
+        }
+        float a = Math.abs(x);
+        if (a < 0.625f) {
+            float z = x * x;
+            float p = -5.70498872745e-3f;
+            p = Math.fma(p, z, 2.06390887954e-2f);
+            p = Math.fma(p, z, -5.37397155531e-2f);
+            p = Math.fma(p, z, 1.33314422036e-1f);
+            p = Math.fma(p, z, -3.33332819422e-1f);
+            return Math.fma(p * z, x, x);
+        }
+        float far = 1f - 2f / (exp(a + a) + 1f);
+        return x < 0f ? -far : far;
+    }
+}
