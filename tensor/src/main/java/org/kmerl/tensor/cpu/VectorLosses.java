@@ -171,7 +171,7 @@ final class VectorLosses implements LossKernels {
                     acc = g.fma(logit, acc);
                     g.intoArray(dl, dAt + j);
                 }
-                double t = acc.reduceLanes(VectorOperators.ADD);
+                double t = VectorMath.sum(acc);
                 for (; j < n; j++) {
                     float logit = l[at + j];
                     float g = w * (VectorMath.exp(logit - rowLse) + VectorMath.exp(logit - colLse[j]));

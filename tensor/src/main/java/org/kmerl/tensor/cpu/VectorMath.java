@@ -7,8 +7,9 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * exp, log and tanh for float vectors, written with additions, multiplications, FMAs and bit
- * operations only, with a scalar twin of each that performs the same operations in the same order.
+ * exp, log, tanh and the sum of lanes for float vectors, written with additions, multiplications,
+ * FMAs and bit operations only, with a scalar twin of each function that performs the same
+ * operations in the same order.
  *
  * <p>Why not {@code lanewise(VectorOperators.EXP)}: the JIT computes those with the SVML library
  * while the interpreter (and any code not yet compiled) falls back to {@code Math.exp} per lane, and
@@ -36,6 +37,23 @@ final class VectorMath {
     private static final float SQRT_HALF = 0.707106781186547524f;
 
     private VectorMath() {
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // sum of lanes
+
+    /**
+     * The lanes' sum, added in lane order. {@code reduceLanes(ADD)} may not be used for this: on
+     * Java 25 its compiled form adds in a tree while the uncompiled form adds in order, so the same
+     * vector sums to different floats before and after warm-up.
+     */
+    static float sum(FloatVector v) {
+        float[] lanes = v.toArray();
+        float s = 0f;
+        for (float x : lanes) {
+            s += x;
+        }
+        return s;
     }
 
     // ---------------------------------------------------------------------------------------------

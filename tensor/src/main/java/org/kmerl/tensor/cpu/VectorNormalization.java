@@ -119,7 +119,7 @@ final class VectorNormalization implements NormalizationKernels {
                     FloatVector d = FloatVector.fromArray(S, xs, xr + i).sub(mu);
                     acc = d.fma(d, acc);
                 }
-                double sq = acc.reduceLanes(VectorOperators.ADD);
+                double sq = VectorMath.sum(acc);
                 for (; i < c; i++) {
                     double d = xs[xr + i] - mu;
                     sq += d * d;
@@ -190,8 +190,8 @@ final class VectorNormalization implements NormalizationKernels {
                         sumD = sumD.add(dv);
                         sumDX = dv.fma(xhat, sumDX);
                     }
-                    double sd = sumD.reduceLanes(VectorOperators.ADD);
-                    double sdx = sumDX.reduceLanes(VectorOperators.ADD);
+                    double sd = VectorMath.sum(sumD);
+                    double sdx = VectorMath.sum(sumDX);
                     for (; i < c; i++) {
                         float dv = gys[g0 + i] * (ws == null ? 1f : ws[wo + i]);
                         d[i] = dv;

@@ -21,7 +21,7 @@ final class VectorRows {
         for (; i <= n - L; i += L) {
             acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
         }
-        float r = acc.reduceLanes(VectorOperators.ADD);
+        float r = VectorMath.sum(acc);
         for (; i < n; i++) {
             r += a[ao + i] * b[bo + i];
         }
@@ -48,7 +48,7 @@ final class VectorRows {
         for (; i <= n - L; i += L) {
             acc = acc.add(FloatVector.fromArray(S, x, at + i));
         }
-        double r = acc.reduceLanes(VectorOperators.ADD);
+        double r = VectorMath.sum(acc);
         for (; i < n; i++) {
             r += x[at + i];
         }
@@ -75,7 +75,7 @@ final class VectorRows {
             e.intoArray(out, outAt + i);
             acc = acc.add(e);
         }
-        double r = acc.reduceLanes(VectorOperators.ADD);
+        double r = VectorMath.sum(acc);
         for (; i < n; i++) {
             float e = VectorMath.exp(x[at + i] - shift);
             out[outAt + i] = e;
@@ -92,7 +92,7 @@ final class VectorRows {
         for (; j <= n - L; j += L) {
             sum = sum.add(VectorMath.exp(FloatVector.fromArray(S, x, at + j).sub(max)));
         }
-        double total = sum.reduceLanes(VectorOperators.ADD);
+        double total = VectorMath.sum(sum);
         for (; j < n; j++) {
             total += VectorMath.exp(x[at + j] - max);
         }

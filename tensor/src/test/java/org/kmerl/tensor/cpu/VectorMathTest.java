@@ -93,4 +93,17 @@ class VectorMathTest {
         check("tanh", x, VectorMath::tanh, VectorMath::tanh, Math::tanh);
         assertTrue(VectorMath.tanh(-0.1f) < 0f);
     }
+
+    @Test
+    void sumAddsTheLanesInOrder() {
+        float[] x = inputs(-1e4f, 1e4f);
+        for (int i = 0; i < x.length; i += L) {
+            float expected = 0f;
+            for (int j = 0; j < L; j++) {
+                expected += x[i + j];
+            }
+            assertEquals(Float.floatToIntBits(expected),
+                    Float.floatToIntBits(VectorMath.sum(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, i))));
+        }
+    }
 }
