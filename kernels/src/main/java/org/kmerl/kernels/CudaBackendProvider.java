@@ -8,10 +8,12 @@ import org.kmerl.tensor.Device;
 import org.kmerl.tensor.backend.Backend;
 import org.kmerl.tensor.backend.BackendProvider;
 import org.kmerl.tensor.backend.Probe;
+import org.kmerl.kernels.runtime.PtxLibrary;
 
 /**
- * Finds CUDA devices through JCuda's driver API (only the driver's {@code libcuda} is needed).
- * This build carries no CUDA kernels yet, so devices are reported but not usable for tensors.
+ * Finds CUDA devices through JCuda's driver API (only the driver's {@code libcuda} is needed) and opens
+ * the {@link CudaBackend} on one. A device is usable when the driver answers and this build carries
+ * PTX kernels (nvcc was present when it was built).
  */
 public final class CudaBackendProvider implements BackendProvider {
 
@@ -40,8 +42,12 @@ public final class CudaBackendProvider implements BackendProvider {
                 JCudaDriver.cuDeviceTotalMem(bytes, device);
                 details.add("cuda:" + i + " " + cString(name) + ", " + bytes[0] / (1L << 20) + " MiB");
             }
-            details.add("no CUDA kernels in this build yet: tensors run on the CPU");
-            return new Probe(false, "CUDA driver found, " + count[0] + " device(s)", details);
+            String missing = PtxLibrary.missingReason();
+            if (missing != null) {
+                details.add("no CUDA kernels in this build (" + missing + "): tensors run on the CPU");
+                return new Probe(false, "CUDA driver found, " + count[0] + " device(s), no kernels", details);
+            }
+            return new Probe(count[0] > 0, "CUDA driver found, " + count[0] + " device(s)", details);
         } catch (Throwable t) {
             // UnsatisfiedLinkError when libcuda (or JCuda's native library) cannot be loaded,
             // CudaException when the driver is present but no device is usable.
@@ -51,8 +57,12 @@ public final class CudaBackendProvider implements BackendProvider {
 
     @Override
     public Backend open(int deviceIndex) {
-        throw new IllegalStateException("cuda:" + deviceIndex + " cannot run tensors: this build has no CUDA kernels yet;"
-                + " use the CPU");
+        Probe probe = probe();
+        if (!probe.usable()) {
+            throw new IllegalStateException("cuda:" + deviceIndex + " cannot run tensors: " + probe.summary()
+                    + " (" + String.join("; ", probe.details()) + ")");
+        }
+        return new CudaBackend(deviceIndex);
     }
 
     private static String reason(Throwable t) {

@@ -48,7 +48,7 @@ public final class Tensor implements AutoCloseable {
      * A dense tensor whose contents are unspecified: for op outputs that the kernel overwrites
      * entirely. Never hand one to code that reads before writing.
      */
-    static Tensor empty(DType dtype, Device device, int... shape) {
+    public static Tensor empty(DType dtype, Device device, int... shape) {
         int[] s = Shape.checkSizes("empty", shape);
         Storage storage = Backends.get(device).memory().allocateUninitialized(dtype, Shape.numel(s));
         return new Tensor(storage, s, Shape.contiguousStrides(s), 0);

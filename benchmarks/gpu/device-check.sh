@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# On the GPU machine (after prepare-bundle.sh here): parity tests of every CUDA kernel against the CPU
+# backend, the same tests under compute-sanitizer, and the kernel benchmark next to PyTorch on the card.
+# Usage: benchmarks/gpu/device-check.sh OUT_DIR [parity|sanitize|bench]...   (default: all three)
+set -uo pipefail
+out=${1:?output directory}; shift
+steps=${*:-parity sanitize bench}
+java=".gpu/jre/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED"
+cp=$(ls .gpu/lib/*.jar | grep -v console-standalone | tr '\n' ':')
+# The jlinked runtime has no zip file system, so tests are selected by class name rather than by scanning jars.
+selectors=$(python3 -c "import zipfile; print(' '.join('--select-class ' + n[:-6].replace('/', '.') for n in
+  zipfile.ZipFile('.gpu/lib/kmerl-kernels-parity-tests.jar').namelist() if n.endswith('Test.class')))")
+junit=".gpu/lib/junit-platform-console-standalone-1.14.1.jar"
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$out/device.txt"
+run_tests() {   # $1: log name, rest: selectors
+  local log=$1; shift
+  $java -jar $junit execute --class-path "$cp" "$@" --details=tree --disable-banner 2>&1 | tee "$out/$log" | tail -40
+}
+for step in $steps; do
+  case $step in
+    parity) run_tests parity.log $selectors ;;
+    sanitize)
+      # memcheck over every parity test; racecheck over the kernels that share memory between threads.
+      export PATH=$PATH:/usr/local/cuda/bin
+      all=$selectors
+      smem="--select-class org.kmerl.kernels.parity.AttentionParityTest --select-class org.kmerl.kernels.parity.ReductionParityTest --select-class org.kmerl.kernels.parity.NormalizationParityTest"
+      for tool in memcheck racecheck; do
+        if [[ $tool == memcheck ]]; then sel=$all; else sel=$smem; fi
+        KMERL_CUDA_SYNC=1 timeout 140 compute-sanitizer --tool $tool --target-processes all --print-limit 20 \
+          $java -jar $junit execute --class-path "$cp" $sel --details=summary --disable-banner > "$out/sanitizer-$tool.log" 2>&1
+        echo "compute-sanitizer $tool exit $? (124 = stopped by the time limit)"
+        grep -E "ERROR SUMMARY|RACECHECK SUMMARY|tests (successful|failed)|Error|error" "$out/sanitizer-$tool.log" | head -20
+      done ;;
+    bench)
+      $java -cp "$cp" org.kmerl.benchmarks.gpu.GpuKernelBench "$out/kmerl.jsonl" 2>&1 | tee "$out/bench.log"
+      python3 benchmarks/gpu/torch_peer.py "$out/torch.jsonl" 2>&1 | tee "$out/torch.log"
+      python3 benchmarks/gpu/compare.py "$out/kmerl.jsonl" "$out/torch.jsonl" > "$out/compare.md" && cat "$out/compare.md" ;;
+  esac
+done

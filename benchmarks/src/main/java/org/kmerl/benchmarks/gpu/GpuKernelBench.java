@@ -1,0 +1,180 @@
+package org.kmerl.benchmarks.gpu;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+import org.kmerl.kernels.CudaBackend;
+import org.kmerl.kernels.runtime.CudaTimer;
+import org.kmerl.tensor.AttentionOps;
+import org.kmerl.tensor.Backends;
+import org.kmerl.tensor.DType;
+import org.kmerl.tensor.Device;
+import org.kmerl.tensor.ElementwiseOps;
+import org.kmerl.tensor.Generator;
+import org.kmerl.tensor.LossOps;
+import org.kmerl.tensor.MatmulOps;
+import org.kmerl.tensor.NormOps;
+import org.kmerl.tensor.OptimizerOps;
+import org.kmerl.tensor.ReductionOps;
+import org.kmerl.tensor.Tensor;
+import org.kmerl.tensor.TensorScope;
+import org.kmerl.tensor.backend.AdamWStep;
+import org.kmerl.tensor.backend.AttentionConfig;
+import org.kmerl.tensor.backend.BinaryOp;
+import org.kmerl.tensor.backend.LossReduction;
+
+/**
+ * Times every CUDA kernel variant on the hot shapes of the model with CUDA events (device time, after
+ * warm-up, including the Java launch path) and prints time, GFLOP/s or GB/s and % of the card's peak.
+ * {@code benchmarks/gpu/torch_peer.py} measures PyTorch on the same shapes; {@code compare.py} joins the
+ * two JSON-lines files into the ratio table of RESULTS.md.
+ *
+ * <p>Usage: {@code GpuKernelBench [out.jsonl]}. Bytes count each input read and each output written once.
+ */
+public final class GpuKernelBench {
+    private final CudaBackend backend;
+    private final DevicePeak peak;
+    private final Generator random = new Generator(7);
+    private final List<String> json = new ArrayList<>();
+
+    private GpuKernelBench(CudaBackend backend) {
+        this.backend = backend;
+        this.peak = DevicePeak.of(backend.context().name());
+    }
+
+    public static void main(String[] args) throws IOException {
+        Locale.setDefault(Locale.ROOT);
+        CudaBackend backend = (CudaBackend) Backends.get(Device.cuda(0));
+        GpuKernelBench bench = new GpuKernelBench(backend);
+        System.out.println("# kmerl CUDA kernels on " + backend.describe());
+        System.out.printf("%-12s %-22s %-4s %10s %14s %8s%n", "op", "shape", "var", "ms", "rate", "peak");
+        bench.run();
+        if (args.length > 0) {
+            Files.write(Path.of(args[0]), bench.json, StandardCharsets.UTF_8);
+        }
+    }
+
+    private Tensor normal(int... shape) {
+        return random.normal(0f, 1f, Device.cuda(0), shape);
+    }
+
+    private void run() {
+        for (int[] s : new int[][] {{4096, 4096, 4096}, {8192, 1536, 384}, {8192, 384, 1536}}) {
+            Tensor a = normal(s[0], s[2]);
+            Tensor b = normal(s[2], s[1]);
+            for (String v : new String[] {"v1", "v2", "v3", "v4", "v5"}) {
+                time("gemm", s[0] + "x" + s[1] + "x" + s[2], "gemm", v, 2.0 * s[0] * s[1] * s[2], 0,
+                        () -> MatmulOps.matmul(a, b));
+            }
+        }
+        for (int[] s : new int[][] {{8192, 1024}, {4096, 4096}}) {
+            Tensor x = normal(s);
+            for (String v : new String[] {"v1", "v2", "v3"}) {
+                time("softmax", s[0] + "x" + s[1], "softmax", v, 0, 8.0 * s[0] * s[1], () -> NormOps.softmax(x, 1));
+            }
+        }
+        int rows = 16384;
+        int c = 384;
+        Tensor x = normal(rows, c);
+        Tensor w = normal(c);
+        Tensor bias = normal(c);
+        Tensor gy = normal(rows, c);
+        for (String v : new String[] {"v1", "v2"}) {
+            time("layernorm", rows + "x" + c, "layernorm", v, 0, 8.0 * rows * c, () -> NormOps.layerNorm(x, w, bias, 1e-5f).y());
+            NormOps.LayerNormResult saved = NormOps.layerNorm(x, w, bias, 1e-5f);
+            time("layernorm_bw", rows + "x" + c, "layernorm", v, 0, 12.0 * rows * c,
+                    () -> NormOps.layerNormBackward(gy, x, w, true, saved.mean(), saved.rstd()).x());
+        }
+        for (int[] s : new int[][] {{32, 6, 256, 64}, {8, 6, 1024, 64}}) {
+            Tensor q = normal(s);
+            Tensor k = normal(s);
+            Tensor vv = normal(s);
+            Tensor go = normal(s);
+            AttentionConfig cfg = AttentionConfig.noDropout((float) (1 / Math.sqrt(s[3])));
+            double flops = 4.0 * s[0] * s[1] * s[2] * s[2] * s[3];
+            String shape = s[0] + "x" + s[1] + "x" + s[2] + "x" + s[3];
+            for (String v : new String[] {"v1", "v2"}) {
+                time("attention", shape, "attention", v, flops, 0, () -> AttentionOps.forward(q, k, vv, null, cfg).out());
+                AttentionOps.Result r = AttentionOps.forward(q, k, vv, null, cfg);
+                // Backward counted as 2.5x the forward's FLOPs (the flash-attention convention).
+                time("attention_bw", shape, "attention", v, 2.5 * flops, 0,
+                        () -> AttentionOps.backward(q, k, vv, null, cfg, r.out(), r.lse(), go).q());
+            }
+        }
+        int n = 1 << 24;
+        Tensor ea = normal(n);
+        Tensor eb = normal(n);
+        for (String v : new String[] {"v1", "v2", "v3"}) {
+            time("add", "16M", "elementwise", v, 0, 12.0 * n, () -> ElementwiseOps.binary(BinaryOp.ADD, ea, eb));
+        }
+        Tensor m = normal(4096, 4096);
+        time("add_transposed", "4096x4096", null, "-", 0, 12.0 * 4096 * 4096,
+                () -> ElementwiseOps.binary(BinaryOp.ADD, m, m.t()));
+        for (String v : new String[] {"v2", "v4"}) {   // v1 (one thread for 16M elements) takes seconds
+            time("sum_all", "16M", "reduce", v, 0, 4.0 * n, () -> ReductionOps.sum(ea, new int[] {0}, false));
+        }
+        for (String v : new String[] {"v1", "v3"}) {
+            time("sum_rows", "16384x1024", "reduce", v, 0, 4.0 * (1 << 24),
+                    () -> ReductionOps.sum(ea.reshape(16384, 1024), new int[] {1}, false));
+        }
+        int p = 10_000_000;
+        Tensor param = normal(p);
+        Tensor grad = normal(p);
+        Tensor m1 = Tensor.zeros(DType.FLOAT32, Device.cuda(0), p);
+        Tensor m2 = Tensor.zeros(DType.FLOAT32, Device.cuda(0), p);
+        AdamWStep step = new AdamWStep(1e-4f, 0.9f, 0.999f, 1e-8f, 0.01f, 1);
+        time("adamw", "10M", null, "-", 0, 28.0 * p, () -> {
+            OptimizerOps.adamw(param, grad, m1, m2, step);
+            return null;
+        });
+        Tensor logits = normal(8192, 1000);
+        int[] t = new int[8192];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = (i * 37) % 1000;
+        }
+        Tensor targets = Tensor.ofInts(t, 8192).to(Device.cuda(0));
+        time("cross_entropy", "8192x1000", null, "-", 0, 4.0 * 8192 * 1000,
+                () -> LossOps.crossEntropy(logits, targets, 0f, -100, LossReduction.MEAN).loss());
+    }
+
+    /** Warm-up, then enough repetitions for ~50 ms (at most 50), timed as one span of CUDA events. */
+    private void time(String op, String shape, String registryOp, String variant, double flops, double bytes,
+                      Supplier<Tensor> body) {
+        AutoCloseable forced = registryOp == null ? () -> { } : backend.registry().force(registryOp, variant);
+        try (forced; CudaTimer timer = new CudaTimer(backend.context())) {
+            float probe = 0;
+            for (int i = 0; i < 2; i++) {
+                try (TensorScope scope = TensorScope.open()) {
+                    timer.start();
+                    body.get();
+                    probe = timer.stopMillis();
+                }
+            }
+            int reps = (int) Math.max(3, Math.min(50, 50 / Math.max(probe, 1e-3)));
+            timer.start();
+            for (int i = 0; i < reps; i++) {
+                try (TensorScope scope = TensorScope.open()) {
+                    body.get();
+                }
+            }
+            double ms = timer.stopMillis() / reps;
+            double seconds = ms / 1e3;
+            String rate = flops > 0 ? String.format("%.0f GFLOP/s", flops / seconds / 1e9)
+                    : String.format("%.0f GB/s", bytes / seconds / 1e9);
+            String pct = peak.percent(flops, bytes, seconds);
+            System.out.printf("%-12s %-22s %-4s %10.3f %14s %8s%n", op, shape, variant, ms, rate, pct);
+            json.add(String.format("{\"op\":\"%s\",\"shape\":\"%s\",\"impl\":\"kmerl %s\",\"ms\":%.5f,\"flops\":%.6g,"
+                    + "\"bytes\":%.6g,\"device\":\"%s\"}", op, shape, variant, ms, flops, bytes, backend.context().name()));
+        } catch (RuntimeException e) {
+            System.out.printf("%-12s %-22s %-4s FAILED: %s%n", op, shape, variant, e.getMessage());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

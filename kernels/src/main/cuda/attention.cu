@@ -1,0 +1,316 @@
+// Scaled-dot-product attention, [B, H, T, D] dense, optional key padding [B, Tk] (non-zero = padded),
+// attention dropout whose keep decision for (query row, key j) is Philox word offset + row*Tk + j (the
+// same rule as the CPU backend), and the log-sum-exp of each query row saved for backward.
+//   v1 materialised: scores, probabilities and their gradients as [B*H, Tq, Tk] buffers in global memory,
+//      each step a plain one-thread-per-element kernel (easy to read, O(T^2) memory);
+//   v2 fused: one thread per query row (forward, dQ) or key row (dK, dV) walks the other side in shared-
+//      memory tiles with an online softmax; no [Tq, Tk] buffer exists, nothing is atomically accumulated.
+#include "kmerl_common.cuh"
+
+__device__ __forceinline__ bool key_padded(const float* pad, int b, int Tk, int j) {
+    return pad != nullptr && pad[(size_t) b * Tk + j] != 0.f;
+}
+
+// 1/(1-p) if attention weight (row, j) survives dropout, else 0 (1 without dropout).
+__device__ __forceinline__ float keep_factor(float dropout, uint64_t seed, uint64_t offset, int row, int Tk, int j) {
+    if (dropout == 0.f) return 1.f;
+    float u = philox_uniform(seed, offset + (uint64_t) row * Tk + j);
+    return u >= dropout ? 1.f / (1.f - dropout) : 0.f;
+}
+
+// ------------------------------------------------------------------------------------ v1 materialised
+
+extern "C" __global__ void kmerl_attention_v1_scores(int BH, int H, int Tq, int Tk, int D, const float* q, const float* k,
+                                                     const float* pad, float scale, float* S) {
+    int total = BH * Tq * Tk;
+    GRID_STRIDE_LOOP(idx, total) {
+        int row = idx / Tk, j = idx - row * Tk, bh = row / Tq;
+        if (key_padded(pad, bh / H, Tk, j)) { S[idx] = -INFINITY; continue; }
+        const float* qr = q + (size_t) row * D;
+        const float* kr = k + ((size_t) bh * Tk + j) * D;
+        float dot = 0.f;
+        for (int c = 0; c < D; ++c) dot += qr[c] * kr[c];
+        S[idx] = dot * scale;
+    }
+}
+
+// Forward: lse per row; P = exp(S - lse) * keep in place. Backward (lse given): P and P*keep.
+extern "C" __global__ void kmerl_attention_v1_softmax(int rows, int Tk, float* S, float* lse, float dropout,
+                                                      uint64_t seed, uint64_t offset) {
+    GRID_STRIDE_LOOP(row, rows) {
+        float* s = S + (size_t) row * Tk;
+        float mx = -INFINITY;
+        for (int j = 0; j < Tk; ++j) mx = fmaxf(mx, s[j]);
+        if (mx == -INFINITY) {   // every key padded: zero output
+            lse[row] = -INFINITY;
+            for (int j = 0; j < Tk; ++j) s[j] = 0.f;
+            continue;
+        }
+        float sum = 0.f;
+        for (int j = 0; j < Tk; ++j) sum += expf(s[j] - mx);
+        float l = mx + logf(sum);
+        lse[row] = l;
+        for (int j = 0; j < Tk; ++j) s[j] = expf(s[j] - l) * keep_factor(dropout, seed, offset, row, Tk, j);
+    }
+}
+
+extern "C" __global__ void kmerl_attention_v1_pv(int BH, int Tq, int Tk, int Dv, const float* P, const float* v, float* out) {
+    int total = BH * Tq * Dv;
+    GRID_STRIDE_LOOP(idx, total) {
+        int row = idx / Dv, c = idx - row * Dv, bh = row / Tq;
+        const float* p = P + (size_t) row * Tk;
+        const float* vb = v + (size_t) bh * Tk * Dv + c;
+        float acc = 0.f;
+        for (int j = 0; j < Tk; ++j) acc += p[j] * vb[(size_t) j * Dv];
+        out[idx] = acc;
+    }
+}
+
+// Backward step 1: from the scores S (in place -> dS) and lse: P, PK = P * keep, dS = P (keep dO.v - Drow) * scale.
+extern "C" __global__ void kmerl_attention_v1_dscores(int BH, int Tq, int Tk, int Dv, float* S, const float* lse,
+                                                      const float* dO, const float* v, const float* Drow,
+                                                      float dropout, uint64_t seed, uint64_t offset, float scale,
+                                                      float* PK) {
+    int total = BH * Tq * Tk;
+    GRID_STRIDE_LOOP(idx, total) {
+        int row = idx / Tk, j = idx - row * Tk, bh = row / Tq;
+        float l = lse[row];
+        float p = (l == -INFINITY || S[idx] == -INFINITY) ? 0.f : expf(S[idx] - l);
+        float keep = keep_factor(dropout, seed, offset, row, Tk, j);
+        const float* go = dO + (size_t) row * Dv;
+        const float* vr = v + ((size_t) bh * Tk + j) * Dv;
+        float dpv = 0.f;
+        for (int c = 0; c < Dv; ++c) dpv += go[c] * vr[c];
+        PK[idx] = p * keep;
+        S[idx] = p * (keep * dpv - Drow[row]) * scale;
+    }
+}
+
+// gV[bh, j, c] += sum_i PK[bh, i, j] dO[bh, i, c]
+extern "C" __global__ void kmerl_attention_v1_dv(int BH, int Tq, int Tk, int Dv, const float* PK, const float* dO, float* gv) {
+    int total = BH * Tk * Dv;
+    GRID_STRIDE_LOOP(idx, total) {
+        int kr = idx / Dv, c = idx - kr * Dv, bh = kr / Tk, j = kr - bh * Tk;
+        float acc = 0.f;
+        for (int i = 0; i < Tq; ++i) acc += PK[((size_t) bh * Tq + i) * Tk + j] * dO[((size_t) bh * Tq + i) * Dv + c];
+        gv[idx] += acc;
+    }
+}
+
+// gQ[row, c] += sum_j dS[row, j] k[bh, j, c]
+extern "C" __global__ void kmerl_attention_v1_dq(int BH, int Tq, int Tk, int D, const float* dS, const float* k, float* gq) {
+    int total = BH * Tq * D;
+    GRID_STRIDE_LOOP(idx, total) {
+        int row = idx / D, c = idx - row * D, bh = row / Tq;
+        float acc = 0.f;
+        for (int j = 0; j < Tk; ++j) acc += dS[(size_t) row * Tk + j] * k[((size_t) bh * Tk + j) * D + c];
+        gq[idx] += acc;
+    }
+}
+
+// gK[bh, j, c] += sum_i dS[bh, i, j] q[bh, i, c]
+extern "C" __global__ void kmerl_attention_v1_dk(int BH, int Tq, int Tk, int D, const float* dS, const float* q, float* gk) {
+    int total = BH * Tk * D;
+    GRID_STRIDE_LOOP(idx, total) {
+        int kr = idx / D, c = idx - kr * D, bh = kr / Tk, j = kr - bh * Tk;
+        float acc = 0.f;
+        for (int i = 0; i < Tq; ++i) acc += dS[((size_t) bh * Tq + i) * Tk + j] * q[((size_t) bh * Tq + i) * D + c];
+        gk[idx] += acc;
+    }
+}
+
+// Drow[row] = dO[row] . O[row] (shared by both variants' backward).
+extern "C" __global__ void kmerl_attention_rowdot(int rows, int Dv, const float* dO, const float* O, float* Drow) {
+    GRID_STRIDE_LOOP(row, rows) {
+        float acc = 0.f;
+        for (int c = 0; c < Dv; ++c) acc += dO[(size_t) row * Dv + c] * O[(size_t) row * Dv + c];
+        Drow[row] = acc;
+    }
+}
+
+// ------------------------------------------------------------------------------------------ v2 fused
+
+#define TILE 32   // rows of the other side staged in shared memory per step
+
+// Forward: thread = query row; K/V tiles in shared memory; online softmax (running max m, sum l).
+template <int MAXD>
+__device__ void attention_forward_fused(int H, int Tq, int Tk, int D, int Dv, const float* q, const float* k,
+                                        const float* v, const float* pad, float scale, float dropout, uint64_t seed,
+                                        uint64_t offset, float* out, float* lse) {
+    __shared__ float Ks[TILE][MAXD];
+    __shared__ float Vs[TILE][MAXD];
+    int bh = blockIdx.y, b = bh / H;
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    bool active = i < Tq;
+    int row = bh * Tq + i;
+    float qv[MAXD], acc[MAXD];
+#pragma unroll
+    for (int c = 0; c < MAXD; ++c) { qv[c] = (active && c < D) ? q[(size_t) row * D + c] : 0.f; acc[c] = 0.f; }
+    float m = -INFINITY, l = 0.f;
+    for (int j0 = 0; j0 < Tk; j0 += TILE) {
+        for (int e = threadIdx.x; e < TILE * MAXD; e += blockDim.x) {
+            int r = e / MAXD, c = e % MAXD, j = j0 + r;
+            Ks[r][c] = (j < Tk && c < D) ? k[((size_t) bh * Tk + j) * D + c] : 0.f;
+            Vs[r][c] = (j < Tk && c < Dv) ? v[((size_t) bh * Tk + j) * Dv + c] : 0.f;
+        }
+        __syncthreads();
+        if (active) {
+            int n = min(TILE, Tk - j0);
+            for (int r = 0; r < n; ++r) {
+                int j = j0 + r;
+                if (key_padded(pad, b, Tk, j)) continue;
+                float s = 0.f;
+#pragma unroll
+                for (int c = 0; c < MAXD; ++c) s += qv[c] * Ks[r][c];
+                s *= scale;
+                float mNew = fmaxf(m, s);
+                float corr = m == -INFINITY ? 0.f : expf(m - mNew);
+                float p = expf(s - mNew);
+                l = l * corr + p;
+                float pk = p * keep_factor(dropout, seed, offset, row, Tk, j);
+#pragma unroll
+                for (int c = 0; c < MAXD; ++c) acc[c] = acc[c] * corr + pk * Vs[r][c];
+                m = mNew;
+            }
+        }
+        __syncthreads();
+    }
+    if (!active) return;
+    if (m == -INFINITY) {   // every key padded
+        lse[row] = -INFINITY;
+        for (int c = 0; c < Dv; ++c) out[(size_t) row * Dv + c] = 0.f;
+        return;
+    }
+    lse[row] = m + logf(l);
+    float inv = 1.f / l;
+#pragma unroll
+    for (int c = 0; c < MAXD; ++c) if (c < Dv) out[(size_t) row * Dv + c] = acc[c] * inv;
+}
+
+// dQ: thread = query row; dq += scale * p (keep dO.v_j - Drow) k_j over key tiles.
+template <int MAXD>
+__device__ void attention_dq_fused(int H, int Tq, int Tk, int D, int Dv, const float* q, const float* k, const float* v,
+                                   const float* pad, float scale, float dropout, uint64_t seed, uint64_t offset,
+                                   const float* lse, const float* dO, const float* Drow, float* gq) {
+    __shared__ float Ks[TILE][MAXD];
+    __shared__ float Vs[TILE][MAXD];
+    int bh = blockIdx.y, b = bh / H;
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    int row = bh * Tq + i;
+    bool active = i < Tq && lse[min(row, bh * Tq + Tq - 1)] != -INFINITY;
+    float qv[MAXD], go[MAXD], dq[MAXD];
+#pragma unroll
+    for (int c = 0; c < MAXD; ++c) {
+        qv[c] = (active && c < D) ? q[(size_t) row * D + c] : 0.f;
+        go[c] = (active && c < Dv) ? dO[(size_t) row * Dv + c] : 0.f;
+        dq[c] = 0.f;
+    }
+    float l = active ? lse[row] : 0.f, dr = active ? Drow[row] : 0.f;
+    for (int j0 = 0; j0 < Tk; j0 += TILE) {
+        for (int e = threadIdx.x; e < TILE * MAXD; e += blockDim.x) {
+            int r = e / MAXD, c = e % MAXD, j = j0 + r;
+            Ks[r][c] = (j < Tk && c < D) ? k[((size_t) bh * Tk + j) * D + c] : 0.f;
+            Vs[r][c] = (j < Tk && c < Dv) ? v[((size_t) bh * Tk + j) * Dv + c] : 0.f;
+        }
+        __syncthreads();
+        if (active) {
+            int n = min(TILE, Tk - j0);
+            for (int r = 0; r < n; ++r) {
+                int j = j0 + r;
+                if (key_padded(pad, b, Tk, j)) continue;
+                float s = 0.f, dpv = 0.f;
+#pragma unroll
+                for (int c = 0; c < MAXD; ++c) { s += qv[c] * Ks[r][c]; dpv += go[c] * Vs[r][c]; }
+                float p = expf(s * scale - l);
+                float ds = p * (keep_factor(dropout, seed, offset, row, Tk, j) * dpv - dr) * scale;
+#pragma unroll
+                for (int c = 0; c < MAXD; ++c) dq[c] += ds * Ks[r][c];
+            }
+        }
+        __syncthreads();
+    }
+    if (!active) return;
+#pragma unroll
+    for (int c = 0; c < MAXD; ++c) if (c < D) gq[(size_t) row * D + c] += dq[c];
+}
+
+// dK, dV: thread = key row j; walks query tiles (q, dO, lse, Drow in shared memory).
+template <int MAXD>
+__device__ void attention_dkdv_fused(int H, int Tq, int Tk, int D, int Dv, const float* q, const float* k, const float* v,
+                                     const float* pad, float scale, float dropout, uint64_t seed, uint64_t offset,
+                                     const float* lse, const float* dO, const float* Drow, float* gk, float* gv) {
+    __shared__ float Qs[TILE][MAXD];
+    __shared__ float Gs[TILE][MAXD];
+    __shared__ float Ls[TILE];
+    __shared__ float Ds[TILE];
+    int bh = blockIdx.y, b = bh / H;
+    int j = blockIdx.x * blockDim.x + threadIdx.x;
+    bool active = j < Tk && !key_padded(pad, b, Tk, min(j, Tk - 1));
+    float kv[MAXD], vv[MAXD], dk[MAXD], dv[MAXD];
+#pragma unroll
+    for (int c = 0; c < MAXD; ++c) {
+        kv[c] = (active && c < D) ? k[((size_t) bh * Tk + j) * D + c] : 0.f;
+        vv[c] = (active && c < Dv) ? v[((size_t) bh * Tk + j) * Dv + c] : 0.f;
+        dk[c] = 0.f;
+        dv[c] = 0.f;
+    }
+    for (int i0 = 0; i0 < Tq; i0 += TILE) {
+        for (int e = threadIdx.x; e < TILE * MAXD; e += blockDim.x) {
+            int r = e / MAXD, c = e % MAXD, i = i0 + r;
+            Qs[r][c] = (i < Tq && c < D) ? q[((size_t) bh * Tq + i) * D + c] : 0.f;
+            Gs[r][c] = (i < Tq && c < Dv) ? dO[((size_t) bh * Tq + i) * Dv + c] : 0.f;
+        }
+        for (int r = threadIdx.x; r < TILE; r += blockDim.x) {
+            int i = i0 + r;
+            Ls[r] = i < Tq ? lse[bh * Tq + i] : -INFINITY;
+            Ds[r] = i < Tq ? Drow[bh * Tq + i] : 0.f;
+        }
+        __syncthreads();
+        if (active) {
+            int n = min(TILE, Tq - i0);
+            for (int r = 0; r < n; ++r) {
+                if (Ls[r] == -INFINITY) continue;   // a query with every key padded has no gradient
+                float s = 0.f, dpv = 0.f;
+#pragma unroll
+                for (int c = 0; c < MAXD; ++c) { s += Qs[r][c] * kv[c]; dpv += Gs[r][c] * vv[c]; }
+                float p = expf(s * scale - Ls[r]);
+                float keep = keep_factor(dropout, seed, offset, bh * Tq + i0 + r, Tk, j);
+                float ds = p * (keep * dpv - Ds[r]) * scale;
+                float pk = p * keep;
+#pragma unroll
+                for (int c = 0; c < MAXD; ++c) { dv[c] += pk * Gs[r][c]; dk[c] += ds * Qs[r][c]; }
+            }
+        }
+        __syncthreads();
+    }
+    if (!active) return;
+#pragma unroll
+    for (int c = 0; c < MAXD; ++c) {
+        if (c < D) gk[((size_t) bh * Tk + j) * D + c] += dk[c];
+        if (c < Dv) gv[((size_t) bh * Tk + j) * Dv + c] += dv[c];
+    }
+}
+
+#define ATTN_FWD_PARAMS int H, int Tq, int Tk, int D, int Dv, const float* q, const float* k, const float* v, \
+    const float* pad, float scale, float dropout, uint64_t seed, uint64_t offset
+#define ATTN_FWD_ARGS H, Tq, Tk, D, Dv, q, k, v, pad, scale, dropout, seed, offset
+
+// One entry point per head-size bound, so the per-thread rows live in registers (fully unrolled loops).
+#define ATTENTION_V2(MAXD)                                                                                        \
+    extern "C" __global__ void kmerl_attention_v2_fused_forward_d##MAXD(ATTN_FWD_PARAMS, float* out, float* lse) { \
+        attention_forward_fused<MAXD>(ATTN_FWD_ARGS, out, lse);                                                   \
+    }                                                                                                             \
+    extern "C" __global__ void kmerl_attention_v2_fused_dq_d##MAXD(ATTN_FWD_PARAMS, const float* lse,            \
+                                                                    const float* dO, const float* Drow, float* gq) { \
+        attention_dq_fused<MAXD>(ATTN_FWD_ARGS, lse, dO, Drow, gq);                                               \
+    }                                                                                                             \
+    extern "C" __global__ void kmerl_attention_v2_fused_dkdv_d##MAXD(ATTN_FWD_PARAMS, const float* lse,          \
+                                                                      const float* dO, const float* Drow,         \
+                                                                      float* gk, float* gv) {                     \
+        attention_dkdv_fused<MAXD>(ATTN_FWD_ARGS, lse, dO, Drow, gk, gv);                                         \
+    }
+
+ATTENTION_V2(16)
+ATTENTION_V2(32)
+ATTENTION_V2(64)
+ATTENTION_V2(128)

@@ -1,0 +1,178 @@
+// Fused losses. Each forward writes per-row (or per-element) terms, then one block sums them in a fixed
+// order (deterministic, no atomics) and applies the reduction on the device: no host round trip.
+#include "kmerl_common.cuh"
+
+// ---- Cross entropy with label smoothing and ignore_index: loss_r = lse_r - [(1-eps) x[r,t] + eps/C sum_c x[r,c]].
+// Warp per row. A target out of range sets *error to row+1 (read back by the host once, after the launch).
+extern "C" __global__ void kmerl_cross_entropy_rows(int rows, int C, const float* x, const int* targets, float eps,
+                                                    int ignoreIndex, float* lse, float* rowLoss, int* error) {
+    int lane = threadIdx.x & 31, warps = blockDim.x >> 5;
+    for (int r = blockIdx.x * warps + (threadIdx.x >> 5); r < rows; r += gridDim.x * warps) {
+        const float* xr = x + (size_t) r * C;
+        float mx = -INFINITY;
+        for (int j = lane; j < C; j += 32) mx = fmaxf(mx, xr[j]);
+        mx = warp_max(mx);
+        float pe = 0.f, px = 0.f;   // per-lane sums in float, the warp total in double
+        for (int j = lane; j < C; j += 32) { pe += expf(xr[j] - mx); px += xr[j]; }
+        double se = warp_sum(pe);
+        double sx = warp_sum(px);
+        double l = mx + log(se);
+        if (lane == 0) {
+            lse[r] = (float) l;
+            int t = targets[r];
+            if (t == ignoreIndex) {
+                rowLoss[r] = 0.f;
+            } else if (t < 0 || t >= C) {
+                atomicCAS(error, 0, r + 1);
+                rowLoss[r] = 0.f;
+            } else {
+                rowLoss[r] = (float) (l - ((1.0 - eps) * xr[t] + eps * sx / C));
+            }
+        }
+    }
+}
+
+// Number of rows whose target is not ignoreIndex (one block).
+__device__ int counted_rows(int rows, const int* targets, int ignoreIndex) {
+    double c = 0;
+    for (int r = threadIdx.x; r < rows; r += blockDim.x) c += targets[r] != ignoreIndex ? 1.0 : 0.0;
+    return (int) block_sum(c);
+}
+
+extern "C" __global__ void kmerl_cross_entropy_finish(int rows, const float* rowLoss, const int* targets, int ignoreIndex,
+                                                      int mean, float* loss) {
+    double s = 0;
+    for (int r = threadIdx.x; r < rows; r += blockDim.x) s += rowLoss[r];
+    double total = block_sum(s);
+    int counted = counted_rows(rows, targets, ignoreIndex);
+    if (threadIdx.x == 0) *loss = (float) (mean ? total / counted : total);
+}
+
+// *scale = gradLoss / (MEAN ? counted rows : 1), once per backward (one block).
+extern "C" __global__ void kmerl_cross_entropy_grad_scale(int rows, const int* targets, int ignoreIndex,
+                                                          const float* gradLoss, int mean, float* scale) {
+    int counted = counted_rows(rows, targets, ignoreIndex);
+    if (threadIdx.x == 0) *scale = mean ? *gradLoss / counted : *gradLoss;
+}
+
+// d loss / d x[r, j] = scale * (softmax_j - (1-eps)[j == t] - eps/C); ignored rows get 0.
+extern "C" __global__ void kmerl_cross_entropy_backward(int rows, int C, const float* x, const int* targets, float eps,
+                                                        int ignoreIndex, const float* lse, const float* scale, float* gx) {
+    float g = *scale;
+    int total = rows * C;
+    GRID_STRIDE_LOOP(idx, total) {
+        int r = idx / C, j = idx - r * C, t = targets[r];
+        if (t == ignoreIndex) { gx[idx] = 0.f; continue; }
+        float target = eps / C + (j == t ? 1.f - eps : 0.f);
+        gx[idx] = g * (expf(x[idx] - lse[r]) - target);
+    }
+}
+
+// ---- BCE with logits: pw*t*softplus(-x) + (1-t)*softplus(x); pw (optional) broadcasts over the last axis (C).
+__device__ __forceinline__ double softplus(double x) { return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x)); }
+
+extern "C" __global__ void kmerl_bce_terms(int n, int C, const float* x, const float* t, const float* pw, float* terms) {
+    GRID_STRIDE_LOOP(i, n) {
+        double w = pw ? pw[i % C] : 1.0, xv = x[i], tv = t[i];
+        terms[i] = (float) (w * tv * softplus(-xv) + (1.0 - tv) * softplus(xv));
+    }
+}
+
+// *out = sum(x[0..n)) / divisor, one block, fixed order.
+extern "C" __global__ void kmerl_sum_to_scalar(int n, const float* x, double divisor, float* out) {
+    double s = 0;
+    for (int i = threadIdx.x; i < n; i += blockDim.x) s += x[i];
+    double total = block_sum(s);
+    if (threadIdx.x == 0) *out = (float) (total / divisor);
+}
+
+extern "C" __global__ void kmerl_bce_backward(int n, int C, const float* x, const float* t, const float* pw,
+                                              const float* gradLoss, double divisor, float* gx) {
+    GRID_STRIDE_LOOP(i, n) {
+        double g = *gradLoss / divisor, w = pw ? pw[i % C] : 1.0, tv = t[i], xv = x[i];
+        double sig = xv >= 0 ? 1.0 / (1.0 + exp(-xv)) : exp(xv) / (1.0 + exp(xv));
+        gx[i] = (float) (g * (sig * (w * tv + 1.0 - tv) - w * tv));
+    }
+}
+
+// ---- CLIP: logits = â·b̂ᵀ / τ (the product runs through the GEMM kernels between these steps).
+
+// unit[i] = x[i] / max(|x[i]|, 1e-12) (as F.normalize), norms saved for backward. Warp per row.
+extern "C" __global__ void kmerl_l2_normalize_rows(int rows, int D, const float* x, float* unit, float* norms) {
+    int lane = threadIdx.x & 31, warps = blockDim.x >> 5;
+    for (int r = blockIdx.x * warps + (threadIdx.x >> 5); r < rows; r += gridDim.x * warps) {
+        double sq = 0;
+        for (int c = lane; c < D; c += 32) { double v = x[(size_t) r * D + c]; sq += v * v; }
+        double norm = fmax(sqrt(warp_sum(sq)), 1e-12);
+        for (int c = lane; c < D; c += 32) unit[(size_t) r * D + c] = (float) (x[(size_t) r * D + c] / norm);
+        if (lane == 0) norms[r] = (float) norm;
+    }
+}
+
+// logits /= τ in place (the GEMM wrote â·b̂ᵀ).
+extern "C" __global__ void kmerl_clip_apply_temperature(int n, float* logits, const float* temperature) {
+    float tau = *temperature;
+    GRID_STRIDE_LOOP(i, n) logits[i] = logits[i] / tau;
+}
+
+// lse of every row and every column of the [N, N] logits: 2N independent jobs, one thread each.
+extern "C" __global__ void kmerl_clip_lse(int N, const float* logits, float* lseRows, float* lseCols) {
+    GRID_STRIDE_LOOP(job, 2 * N) {
+        bool row = job < N;
+        int a = row ? job : job - N;
+        size_t base = row ? (size_t) a * N : a, step = row ? 1 : N;
+        double mx = -INFINITY;
+        for (int b = 0; b < N; ++b) mx = fmax(mx, (double) logits[base + b * step]);
+        double s = 0;
+        for (int b = 0; b < N; ++b) s += exp(logits[base + b * step] - mx);
+        (row ? lseRows : lseCols)[a] = (float) (mx + log(s));
+    }
+}
+
+// loss = mean_i(lseRow_i - L_ii) + mean_j(lseCol_j - L_jj), halved for MEAN. One block.
+extern "C" __global__ void kmerl_clip_loss(int N, const float* logits, const float* lseRows, const float* lseCols,
+                                           int mean, float* loss) {
+    double s = 0;
+    for (int i = threadIdx.x; i < N; i += blockDim.x) {
+        double d = logits[(size_t) i * N + i];
+        s += (lseRows[i] - d) + (lseCols[i] - d);
+    }
+    double total = block_sum(s) / N;
+    if (threadIdx.x == 0) *loss = (float) (mean ? total / 2 : total);
+}
+
+// G_ij = w (softmax_row_i(j) + softmax_col_j(i) - 2 δ_ij) / τ,  w = gradLoss * (MEAN ? 0.5 : 1) / N.
+extern "C" __global__ void kmerl_clip_dlogits(int N, const float* logits, const float* lseRows, const float* lseCols,
+                                              const float* gradLoss, const float* temperature, int mean, float* G) {
+    double w = *gradLoss * (mean ? 0.5 : 1.0) / N / *temperature;
+    int total = N * N;
+    GRID_STRIDE_LOOP(idx, total) {
+        int i = idx / N, j = idx - i * N;
+        double l = logits[idx];
+        G[idx] = (float) (w * (exp(l - lseRows[i]) + exp(l - lseCols[j]) - (i == j ? 2.0 : 0.0)));
+    }
+}
+
+// dτ = -sum_ij (G_ij τ) L_ij / τ = -sum_ij G_ij L_ij. One block.
+extern "C" __global__ void kmerl_clip_dtemperature(int N, const float* G, const float* logits, float* gradTemperature) {
+    double s = 0;
+    for (int i = threadIdx.x; i < N * N; i += blockDim.x) s -= (double) G[i] * logits[i];
+    double total = block_sum(s);
+    if (threadIdx.x == 0) *gradTemperature = (float) total;
+}
+
+// Through the normalisation: dx = (dx̂ - x̂ (x̂·dx̂)) / |x|. Warp per row.
+extern "C" __global__ void kmerl_l2_normalize_backward(int rows, int D, const float* unit, const float* norms,
+                                                       const float* dUnit, float* gx) {
+    int lane = threadIdx.x & 31, warps = blockDim.x >> 5;
+    for (int r = blockIdx.x * warps + (threadIdx.x >> 5); r < rows; r += gridDim.x * warps) {
+        double dot = 0;
+        for (int c = lane; c < D; c += 32) dot += (double) unit[(size_t) r * D + c] * dUnit[(size_t) r * D + c];
+        dot = warp_sum(dot);
+        double norm = norms[r];
+        for (int c = lane; c < D; c += 32) {
+            size_t e = (size_t) r * D + c;
+            gx[e] = (float) ((dUnit[e] - unit[e] * dot) / norm);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+// Reductions over any set of axes. The Java side splits the input's axes into "kept" (one output
+// each) and "reduced" (walked per output). Two variants:
+//   v1 thread per output: each thread walks its reduced elements in order (best when there are many outputs);
+//   v2 block per output: 256 threads stride over the reduced elements, then a fixed tree (few, long outputs);
+//   v3 warp per output: 32 lanes stride over a contiguous reduced axis, coalesced (row sums of a matrix);
+//   v4 split: each output's elements are cut into chunks reduced by separate blocks into partials, then a
+//      second launch reduces the partials (a full sum of millions of elements fills the whole GPU).
+// Sums accumulate in double; both orders are fixed, so results never depend on timing.
+#include "kmerl_common.cuh"
+
+// Offset of reduced element j: one merged axis (the common case: a row, or all of a dense tensor)
+// needs a multiply, not the general index decomposition.
+__device__ __forceinline__ int reduced_offset(int j, const Dims& reduced, const Strides& rx) {
+    return reduced.rank == 1 ? j * rx.stride[0] : strided_offset(j, reduced, rx);
+}
+
+extern "C" __global__ void kmerl_reduce_v1_thread_per_output(int op, int outputs, Dims kept, Strides keptX,
+                                                             int count, Dims reduced, Strides reducedX,
+                                                             const float* x, float* out) {
+    GRID_STRIDE_LOOP(o, outputs) {
+        int base = strided_offset(o, kept, keptX);
+        if (op == R_SUM) {
+            double acc = 0;
+            for (int j = 0; j < count; ++j) acc += x[base + reduced_offset(j, reduced, reducedX)];
+            out[o] = (float) acc;
+        } else {
+            float acc = reduce_identity(op);
+            for (int j = 0; j < count; ++j) acc = reduce_combine(op, acc, x[base + reduced_offset(j, reduced, reducedX)]);
+            out[o] = acc;
+        }
+    }
+}
+
+extern "C" __global__ void kmerl_reduce_v2_block_per_output(int op, int outputs, Dims kept, Strides keptX,
+                                                            int count, Dims reduced, Strides reducedX,
+                                                            const float* x, float* out) {
+    __shared__ double sums[256];
+    __shared__ float extremes[256];
+    for (int o = blockIdx.x; o < outputs; o += gridDim.x) {
+        int base = strided_offset(o, kept, keptX);
+        double sum = 0;
+        float ext = reduce_identity(op);
+        for (int j = threadIdx.x; j < count; j += blockDim.x) {
+            float v = x[base + reduced_offset(j, reduced, reducedX)];
+            if (op == R_SUM) sum += v; else ext = reduce_combine(op, ext, v);
+        }
+        sums[threadIdx.x] = sum;
+        extremes[threadIdx.x] = ext;
+        __syncthreads();
+        for (int half = blockDim.x / 2; half > 0; half >>= 1) {
+            if (threadIdx.x < half) {
+                sums[threadIdx.x] += sums[threadIdx.x + half];
+                extremes[threadIdx.x] = reduce_combine(op, extremes[threadIdx.x], extremes[threadIdx.x + half]);
+            }
+            __syncthreads();
+        }
+        if (threadIdx.x == 0) out[o] = op == R_SUM ? (float) sums[0] : extremes[0];
+        __syncthreads();
+    }
+}
+
+extern "C" __global__ void kmerl_reduce_v3_warp_per_output(int op, int outputs, Dims kept, Strides keptX,
+                                                           int count, Dims reduced, Strides reducedX,
+                                                           const float* x, float* out) {
+    int lane = threadIdx.x & 31, warps = blockDim.x >> 5;
+    for (int o = blockIdx.x * warps + (threadIdx.x >> 5); o < outputs; o += gridDim.x * warps) {
+        int base = strided_offset(o, kept, keptX);
+        double sum = 0;
+        float ext = reduce_identity(op);
+        for (int j = lane; j < count; j += 32) {
+            float v = x[base + reduced_offset(j, reduced, reducedX)];
+            if (op == R_SUM) sum += v; else ext = reduce_combine(op, ext, v);
+        }
+#pragma unroll
+        for (int d = 16; d > 0; d >>= 1) {
+            sum += __shfl_xor_sync(0xffffffffu, sum, d);
+            ext = reduce_combine(op, ext, __shfl_xor_sync(0xffffffffu, ext, d));
+        }
+        if (lane == 0) out[o] = op == R_SUM ? (float) sum : ext;
+    }
+}
+
+// Pass 1 of v4: block (o, s) reduces elements [s*chunk, min(count, (s+1)*chunk)) of output o into
+// partial[o * splits + s]; pass 2 is v2 run over the partials (kept = outputs, reduced = splits).
+extern "C" __global__ void kmerl_reduce_v4_split_partials(int op, int outputs, Dims kept, Strides keptX,
+                                                          int count, Dims reduced, Strides reducedX,
+                                                          const float* x, float* partial, int splits, int chunk) {
+    __shared__ double sums[256];
+    __shared__ float extremes[256];
+    int o = blockIdx.y, s = blockIdx.x;
+    int base = strided_offset(o, kept, keptX);
+    int end = min(count, (s + 1) * chunk);
+    double sum = 0;
+    float ext = reduce_identity(op);
+    for (int j = s * chunk + threadIdx.x; j < end; j += blockDim.x) {
+        float v = x[base + reduced_offset(j, reduced, reducedX)];
+        if (op == R_SUM) sum += v; else ext = reduce_combine(op, ext, v);
+    }
+    sums[threadIdx.x] = sum;
+    extremes[threadIdx.x] = ext;
+    __syncthreads();
+    for (int half = blockDim.x / 2; half > 0; half >>= 1) {
+        if (threadIdx.x < half) {
+            sums[threadIdx.x] += sums[threadIdx.x + half];
+            extremes[threadIdx.x] = reduce_combine(op, extremes[threadIdx.x], extremes[threadIdx.x + half]);
+        }
+        __syncthreads();
+    }
+    if (threadIdx.x == 0) partial[(size_t) o * splits + s] = op == R_SUM ? (float) sums[0] : extremes[0];
+}
+
+// Index of the first maximum along one axis (NaN counts as the maximum, as in PyTorch).
+extern "C" __global__ void kmerl_argmax(int outputs, Dims kept, Strides keptX, Strides keptOut,
+                                        int length, int stride, const float* x, int* out) {
+    GRID_STRIDE_LOOP(o, outputs) {
+        int base = strided_offset(o, kept, keptX);
+        float best = x[base];
+        int bestAt = 0;
+        for (int j = 1; j < length; ++j) {
+            float v = x[base + j * stride];
+            if (v > best || (isnan(v) && !isnan(best))) { best = v; bestAt = j; }
+        }
+        out[strided_offset(o, kept, keptOut)] = bestAt;
+    }
+}

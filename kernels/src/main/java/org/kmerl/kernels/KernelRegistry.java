@@ -1,0 +1,101 @@
+package org.kmerl.kernels;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The kernel variants of the CUDA backend, llm.c style: each op has versions from naive to fast, each
+ * with a one-line idea. By default every op picks its fastest variant that supports the call's shapes;
+ * a variant can be forced per op with the system property {@code kmerl.kernels} or the environment
+ * variable {@code KMERL_KERNELS} ({@code "gemm=v3,layernorm=v1"}), or from code with {@link #force}.
+ */
+public final class KernelRegistry {
+    public record Variant(String op, String name, String idea) {
+    }
+
+    private final Map<String, List<Variant>> variants = new LinkedHashMap<>();
+    private final Map<String, String> forced = new ConcurrentHashMap<>();
+
+    KernelRegistry() {
+        add("gemm", "v0", "cuBLAS SGEMM (strided batched) through JCublas, when libcublas.so.12 loads");
+        add("gemm", "v1", "naive: one thread per output, the K loop straight from global memory");
+        add("gemm", "v2", "shared-memory tiling: 32x32 tiles of A and B staged in shared memory");
+        add("gemm", "v3", "2-D register tiling: 128x128 block tile, 8x8 outputs per thread from registers");
+        add("gemm", "v4", "v3 with float4 global and shared-memory loads (row-major, 16-byte-aligned operands)");
+        add("gemm", "v5", "warp tiling: a warp owns a 64x64 sub-tile, each thread 8x16 outputs in 4 warp sub-tiles");
+        add("elementwise", "v1", "strided: any layout, an index decomposed per element and operand");
+        add("elementwise", "v2", "dense: one flat index for every operand");
+        add("elementwise", "v3", "dense float4: 128-bit loads and stores when every operand is 16-byte aligned");
+        add("reduce", "v1", "thread per output: each thread sums its reduced elements in order");
+        add("reduce", "v2", "block per output: 256 threads stride over the elements, then a fixed shared-memory tree");
+        add("reduce", "v3", "warp per output: 32 lanes read a contiguous reduced axis coalesced, shuffle sums");
+        add("reduce", "v4", "split: chunks of each output reduced by separate blocks into partials, then a second pass");
+        add("softmax", "v1", "thread per row: max, sum of exponentials and the output in three passes");
+        add("softmax", "v2", "warp per row: online (max, sum) per lane merged by shuffles, two passes over the row");
+        add("softmax", "v3", "block per row: 256 threads per long row, online states merged through shared memory");
+        add("layernorm", "v1", "thread per row: mean and variance in two passes, then the affine output");
+        add("layernorm", "v2", "warp per row: the same two passes with 32 lanes per row and shuffle sums");
+        add("attention", "v1", "materialised: scores and probabilities as [B*H, Tq, Tk] buffers, a kernel per step");
+        add("attention", "v2", "fused: thread per query (key) row, K/V (Q/dO) tiles in shared memory, online softmax,"
+                + " no [Tq, Tk] buffer, no atomics");
+        String config = System.getProperty("kmerl.kernels", System.getenv("KMERL_KERNELS"));
+        if (config != null && !config.isBlank()) {
+            for (String item : config.split(",")) {
+                String[] kv = item.trim().split("=", 2);
+                if (kv.length != 2) {
+                    throw new IllegalArgumentException("kernel selection '" + item + "' is not op=variant (e.g. gemm=v3)");
+                }
+                force(kv[0].trim(), kv[1].trim());
+            }
+        }
+    }
+
+    private void add(String op, String name, String idea) {
+        variants.computeIfAbsent(op, o -> new ArrayList<>()).add(new Variant(op, name, idea));
+    }
+
+    /** Every variant of every op, in order. */
+    public List<Variant> all() {
+        List<Variant> all = new ArrayList<>();
+        variants.values().forEach(all::addAll);
+        return all;
+    }
+
+    public List<Variant> variants(String op) {
+        List<Variant> list = variants.get(op);
+        if (list == null) {
+            throw new IllegalArgumentException("unknown kernel op '" + op + "'; ops with variants: " + variants.keySet());
+        }
+        return List.copyOf(list);
+    }
+
+    /** Forces {@code op} to run {@code variant} until {@link #clear}; returns a handle that restores the default. */
+    public AutoCloseable force(String op, String variant) {
+        boolean known = variants(op).stream().anyMatch(v -> v.name().equals(variant));
+        if (!known) {
+            throw new IllegalArgumentException("op '" + op + "' has no variant '" + variant + "'; it has "
+                    + variants(op).stream().map(Variant::name).toList());
+        }
+        String previous = forced.put(op, variant);
+        return () -> {
+            if (previous == null) {
+                forced.remove(op);
+            } else {
+                forced.put(op, previous);
+            }
+        };
+    }
+
+    public void clear(String op) {
+        forced.remove(op);
+    }
+
+    /** The variant forced for {@code op}, if any. */
+    public Optional<String> forced(String op) {
+        return Optional.ofNullable(forced.get(op));
+    }
+}

@@ -1,0 +1,132 @@
+package org.kmerl.kernels.ops;
+
+import org.kmerl.kernels.runtime.CudaStorage;
+import org.kmerl.kernels.runtime.Grid;
+import org.kmerl.tensor.DType;
+import org.kmerl.tensor.Tensor;
+import org.kmerl.tensor.backend.AttentionConfig;
+import org.kmerl.tensor.backend.AttentionKernels;
+
+/**
+ * Attention (attention.cu). v2, the fused kernels, handle head sizes up to 128 (entry points for
+ * bounds 16/32/64/128 keep each thread's rows in registers); v1, the materialised reference, any size.
+ */
+public final class CudaAttention implements AttentionKernels {
+    private static final String MODULE = "attention";
+    private static final int ROWS_PER_BLOCK = 64;
+    private static final int[] HEAD_BOUNDS = {16, 32, 64, 128};
+    private final DeviceKernels kernels;
+
+    public CudaAttention(DeviceKernels kernels) {
+        this.kernels = kernels;
+    }
+
+    /** Shapes of one call: [B, H, Tq, D] queries, [B, H, Tk, D] keys, [B, H, Tk, Dv] values. */
+    private record Dims(int b, int h, int tq, int tk, int d, int dv) {
+        static Dims of(Tensor q, Tensor k, Tensor v) {
+            return new Dims(q.dim(0), q.dim(1), q.dim(2), k.dim(2), q.dim(3), v.dim(3));
+        }
+
+        int bh() {
+            return b * h;
+        }
+
+        int bound() {
+            int need = Math.max(d, dv);
+            for (int bound : HEAD_BOUNDS) {
+                if (need <= bound) {
+                    return bound;
+                }
+            }
+            return -1;
+        }
+    }
+
+    private boolean fused(Dims s) {
+        String v = kernels.registry().forced("attention").orElse(s.bound() > 0 ? "v2" : "v1");
+        if (v.equals("v2") && s.bound() < 0) {
+            throw new IllegalArgumentException("attention v2 takes head sizes up to 128, got " + Math.max(s.d(), s.dv()));
+        }
+        return v.equals("v2");
+    }
+
+    private Object[] common(Dims s, Tensor q, Tensor k, Tensor v, Tensor pad, AttentionConfig c) {
+        return new Object[] {s.h(), s.tq(), s.tk(), s.d(), s.dv(), CudaStorage.at(q), CudaStorage.at(k), CudaStorage.at(v),
+                CudaStorage.atOrNull(pad), c.scale(), c.dropout(), c.seed(), c.offset()};
+    }
+
+    private static Object[] concat(Object[] a, Object... b) {
+        Object[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    @Override
+    public void forward(Tensor q, Tensor k, Tensor v, Tensor keyPadding, AttentionConfig config, Tensor out, Tensor lse) {
+        Dims s = Dims.of(q, k, v);
+        if (s.bh() == 0 || s.tq() == 0) {
+            return;
+        }
+        if (fused(s)) {
+            Grid grid = Grid.of((s.tq() + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK, s.bh(), 1, ROWS_PER_BLOCK, 1);
+            kernels.kernel(MODULE, "kmerl_attention_v2_fused_forward_d" + s.bound()).launch(grid,
+                    concat(common(s, q, k, v, keyPadding, config), CudaStorage.at(out), CudaStorage.at(lse)));
+            return;
+        }
+        int rows = s.bh() * s.tq();
+        try (Tensor scores = kernels.scratch(DType.FLOAT32, rows, Math.max(1, s.tk()))) {
+            kernels.kernel(MODULE, "kmerl_attention_v1_scores").launch(Grid.linear(rows * s.tk(), DeviceKernels.THREADS),
+                    s.bh(), s.h(), s.tq(), s.tk(), s.d(), CudaStorage.at(q), CudaStorage.at(k),
+                    CudaStorage.atOrNull(keyPadding), config.scale(), CudaStorage.at(scores));
+            kernels.kernel(MODULE, "kmerl_attention_v1_softmax").launch(Grid.linear(rows, 128), rows, s.tk(),
+                    CudaStorage.at(scores), CudaStorage.at(lse), config.dropout(), config.seed(), config.offset());
+            kernels.kernel(MODULE, "kmerl_attention_v1_pv").launch(Grid.linear(rows * s.dv(), DeviceKernels.THREADS),
+                    s.bh(), s.tq(), s.tk(), s.dv(), CudaStorage.at(scores), CudaStorage.at(v), CudaStorage.at(out));
+        }
+    }
+
+    @Override
+    public void backward(Tensor q, Tensor k, Tensor v, Tensor keyPadding, AttentionConfig config, Tensor out, Tensor lse,
+                         Tensor gradOut, Tensor gradQ, Tensor gradK, Tensor gradV) {
+        Dims s = Dims.of(q, k, v);
+        int rows = s.bh() * s.tq();
+        if (rows == 0 || s.tk() == 0) {
+            return;
+        }
+        try (Tensor drow = kernels.scratch(DType.FLOAT32, rows)) {
+            kernels.kernel(MODULE, "kmerl_attention_rowdot").launch(Grid.linear(rows, DeviceKernels.THREADS), rows,
+                    s.dv(), CudaStorage.at(gradOut), CudaStorage.at(out), CudaStorage.at(drow));
+            if (fused(s)) {
+                Object[] base = common(s, q, k, v, keyPadding, config);
+                kernels.kernel(MODULE, "kmerl_attention_v2_fused_dq_d" + s.bound()).launch(
+                        Grid.of((s.tq() + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK, s.bh(), 1, ROWS_PER_BLOCK, 1),
+                        concat(base, CudaStorage.at(lse), CudaStorage.at(gradOut), CudaStorage.at(drow),
+                                CudaStorage.at(gradQ)));
+                kernels.kernel(MODULE, "kmerl_attention_v2_fused_dkdv_d" + s.bound()).launch(
+                        Grid.of((s.tk() + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK, s.bh(), 1, ROWS_PER_BLOCK, 1),
+                        concat(base, CudaStorage.at(lse), CudaStorage.at(gradOut), CudaStorage.at(drow),
+                                CudaStorage.at(gradK), CudaStorage.at(gradV)));
+                return;
+            }
+            try (Tensor scores = kernels.scratch(DType.FLOAT32, rows, s.tk());
+                 Tensor kept = kernels.scratch(DType.FLOAT32, rows, s.tk())) {
+                int total = rows * s.tk();
+                kernels.kernel(MODULE, "kmerl_attention_v1_scores").launch(Grid.linear(total, DeviceKernels.THREADS),
+                        s.bh(), s.h(), s.tq(), s.tk(), s.d(), CudaStorage.at(q), CudaStorage.at(k),
+                        CudaStorage.atOrNull(keyPadding), config.scale(), CudaStorage.at(scores));
+                kernels.kernel(MODULE, "kmerl_attention_v1_dscores").launch(Grid.linear(total, DeviceKernels.THREADS),
+                        s.bh(), s.tq(), s.tk(), s.dv(), CudaStorage.at(scores), CudaStorage.at(lse),
+                        CudaStorage.at(gradOut), CudaStorage.at(v), CudaStorage.at(drow), config.dropout(),
+                        config.seed(), config.offset(), config.scale(), CudaStorage.at(kept));
+                kernels.kernel(MODULE, "kmerl_attention_v1_dv").launch(
+                        Grid.linear(s.bh() * s.tk() * s.dv(), DeviceKernels.THREADS), s.bh(), s.tq(), s.tk(), s.dv(),
+                        CudaStorage.at(kept), CudaStorage.at(gradOut), CudaStorage.at(gradV));
+                kernels.kernel(MODULE, "kmerl_attention_v1_dq").launch(Grid.linear(rows * s.d(), DeviceKernels.THREADS),
+                        s.bh(), s.tq(), s.tk(), s.d(), CudaStorage.at(scores), CudaStorage.at(k), CudaStorage.at(gradQ));
+                kernels.kernel(MODULE, "kmerl_attention_v1_dk").launch(
+                        Grid.linear(s.bh() * s.tk() * s.d(), DeviceKernels.THREADS), s.bh(), s.tq(), s.tk(), s.d(),
+                        CudaStorage.at(scores), CudaStorage.at(q), CudaStorage.at(gradK));
+            }
+        }
+    }
+}

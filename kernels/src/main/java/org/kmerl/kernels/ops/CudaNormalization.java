@@ -1,0 +1,127 @@
+package org.kmerl.kernels.ops;
+
+import org.kmerl.kernels.runtime.CudaStorage;
+import org.kmerl.kernels.runtime.Grid;
+import org.kmerl.tensor.Tensor;
+import org.kmerl.tensor.backend.NormalizationKernels;
+
+/**
+ * Softmax and layer norm (normalization.cu) over the last axis of dense rows. Softmax along another
+ * axis (or over a strided input) moves that axis last in a dense copy first and copies the result back.
+ */
+public final class CudaNormalization implements NormalizationKernels {
+    private static final String MODULE = "normalization";
+    private static final int WARPS = 4;
+    private final DeviceKernels kernels;
+
+    public CudaNormalization(DeviceKernels kernels) {
+        this.kernels = kernels;
+    }
+
+    private boolean warpPerRow(String op) {
+        return kernels.use(op, "v2", true);
+    }
+
+    private Grid rowsGrid(String op, int rows) {
+        return warpPerRow(op) ? Grid.warpsPerRow(rows, WARPS) : Grid.linear(rows, 128);
+    }
+
+    @Override
+    public void softmax(Tensor x, int axis, boolean log, Tensor out) {
+        int last = x.rank() - 1;
+        if (x.rank() == 0) {
+            out.fill(log ? 0f : 1f);
+            return;
+        }
+        if (axis == last && x.isContiguous() && out.isContiguous()) {
+            softmaxRows(x, out, log);
+            return;
+        }
+        try (Tensor moved = x.transpose(axis, last).contiguous();
+             Tensor result = Tensor.empty(x.dtype(), x.device(), moved.shape())) {
+            softmaxRows(moved, result, log);
+            try (Tensor back = result.transpose(axis, last)) {
+                out.copyFrom(back);
+            }
+        }
+    }
+
+    private void softmaxRows(Tensor x, Tensor out, boolean log) {
+        int c = x.dim(-1);
+        int rows = c == 0 ? 0 : x.numel() / c;
+        String v = kernels.registry().forced("softmax").orElse(c > 1024 ? "v3" : "v2");
+        Object[] args = {rows, c, CudaStorage.at(x), CudaStorage.at(out), log};
+        switch (v) {
+            case "v1" -> kernels.kernel(MODULE, "kmerl_softmax_v1_thread_per_row").launch(Grid.linear(rows, 128), args);
+            case "v2" -> kernels.kernel(MODULE, "kmerl_softmax_v2_warp_per_row").launch(Grid.warpsPerRow(rows, WARPS), args);
+            case "v3" -> kernels.kernel(MODULE, "kmerl_softmax_v3_block_per_row")
+                    .launch(new Grid(Math.min(Math.max(rows, 1), 65_535), 1, 1, 256, 1, 1, 0), args);
+            default -> throw new IllegalArgumentException("unknown softmax variant " + v);
+        }
+    }
+
+    @Override
+    public void softmaxBackward(Tensor y, Tensor gradOut, int axis, boolean log, Tensor gradIn) {
+        int last = y.rank() - 1;
+        if (y.rank() == 0) {
+            gradIn.fill(0f);
+            return;
+        }
+        if (axis == last && y.isContiguous() && gradOut.isContiguous() && gradIn.isContiguous()) {
+            softmaxBackwardRows(y, gradOut, gradIn, log);
+            return;
+        }
+        try (Tensor ym = y.transpose(axis, last).contiguous();
+             Tensor gm = gradOut.transpose(axis, last).contiguous();
+             Tensor result = Tensor.empty(y.dtype(), y.device(), ym.shape())) {
+            softmaxBackwardRows(ym, gm, result, log);
+            try (Tensor back = result.transpose(axis, last)) {
+                gradIn.copyFrom(back);
+            }
+        }
+    }
+
+    private void softmaxBackwardRows(Tensor y, Tensor g, Tensor gx, boolean log) {
+        int c = y.dim(-1);
+        int rows = c == 0 ? 0 : y.numel() / c;
+        boolean thread = kernels.registry().forced("softmax").map("v1"::equals).orElse(false);   // v3 has no backward of its own
+        String name = thread ? "kmerl_softmax_backward_v1_thread_per_row" : "kmerl_softmax_backward_v2_warp_per_row";
+        kernels.kernel(MODULE, name).launch(thread ? Grid.linear(rows, 128) : Grid.warpsPerRow(rows, WARPS), rows, c, CudaStorage.at(y), CudaStorage.at(g),
+                CudaStorage.at(gx), log);
+    }
+
+    @Override
+    public void layerNormForward(Tensor x, Tensor weight, Tensor bias, float eps, Tensor y, Tensor mean, Tensor rstd) {
+        int c = x.dim(-1);
+        int rows = c == 0 ? 0 : x.numel() / c;
+        String name = warpPerRow("layernorm") ? "kmerl_layernorm_v2_warp_per_row" : "kmerl_layernorm_v1_thread_per_row";
+        kernels.kernel(MODULE, name).launch(rowsGrid("layernorm", rows), rows, c, CudaStorage.at(x),
+                CudaStorage.atOrNull(weight), CudaStorage.atOrNull(bias), eps, CudaStorage.at(y), CudaStorage.at(mean),
+                CudaStorage.at(rstd));
+    }
+
+    @Override
+    public void layerNormBackward(Tensor gradY, Tensor x, Tensor weight, Tensor mean, Tensor rstd, Tensor gradX,
+                                  Tensor gradWeight, Tensor gradBias) {
+        int c = x.dim(-1);
+        int rows = c == 0 ? 0 : x.numel() / c;
+        String name = warpPerRow("layernorm") ? "kmerl_layernorm_backward_v2_warp_per_row"
+                : "kmerl_layernorm_backward_v1_thread_per_row";
+        kernels.kernel(MODULE, name).launch(rowsGrid("layernorm", rows), rows, c, CudaStorage.at(gradY),
+                CudaStorage.at(x), CudaStorage.atOrNull(weight), CudaStorage.at(mean), CudaStorage.at(rstd),
+                CudaStorage.at(gradX));
+        if (gradWeight != null || gradBias != null) {
+            int rowsPerChunk = 64;
+            int chunks = Math.max(1, (rows + rowsPerChunk - 1) / rowsPerChunk);
+            try (Tensor partial = kernels.scratch(org.kmerl.tensor.DType.FLOAT32, chunks, 2, c)) {
+                kernels.kernel(MODULE, "kmerl_layernorm_backward_params_partial")
+                        .launch(Grid.linear(chunks * c, DeviceKernels.THREADS), rows, c, rowsPerChunk,
+                                CudaStorage.at(gradY), CudaStorage.at(x), CudaStorage.at(mean), CudaStorage.at(rstd),
+                                CudaStorage.at(partial));
+                kernels.kernel(MODULE, "kmerl_layernorm_backward_params_finish")
+                        .launch(Grid.linear(c, DeviceKernels.THREADS), chunks, c, CudaStorage.at(partial),
+                                CudaStorage.atOrNull(gradWeight), CudaStorage.atOrNull(gradBias));
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package org.kmerl.kernels.parity;
+
+import org.junit.jupiter.api.Test;
+import org.kmerl.tensor.MatmulOps;
+import org.kmerl.tensor.Tensor;
+import org.kmerl.tensor.testing.TestData;
+
+/** Every GEMM variant against the CPU on odd sizes, transposed and strided operands, broadcast batches, bias. */
+class MatmulParityTest {
+    private static final int[][] SIZES = {
+        {1, 1, 1}, {3, 5, 7}, {17, 33, 9}, {64, 64, 64}, {129, 130, 131}, {128, 256, 64}, {200, 36, 300}, {5, 260, 12},
+    };
+
+    private static double atol(int k) {
+        return 2e-5 * Math.sqrt(k);
+    }
+
+    @Test
+    void plainTransposedAndStrided() {
+        Gpu.forEachVariant("gemm", variant -> {
+            TestData data = new TestData(5);
+            for (int[] s : SIZES) {
+                int m = s[0], n = s[1], k = s[2];
+                Tensor a = data.normal(m, k);
+                Tensor b = data.normal(k, n);
+                Tensor expected = MatmulOps.matmul(a, b);
+                String what = variant + " " + m + "x" + n + "x" + k;
+                Gpu.assertClose(expected, MatmulOps.matmul(Gpu.on(a), Gpu.on(b)), 1e-5, atol(k), what);
+                Tensor aT = Gpu.on(a.t().contiguous()).t();   // a transposed view: column-major A
+                Tensor bT = Gpu.on(b.t().contiguous()).t();
+                Gpu.assertClose(expected, MatmulOps.matmul(aT, bT), 1e-5, atol(k), what + " transposed");
+                Gpu.assertClose(expected, MatmulOps.matmul(Gpu.strided(Gpu.on(a)), Gpu.on(b)), 1e-5, atol(k), what + " strided A");
+                Tensor bias = data.normal(n);
+                Gpu.assertClose(MatmulOps.addmm(bias, a, b), MatmulOps.addmm(Gpu.on(bias), Gpu.on(a), Gpu.on(b)), 1e-5,
+                        atol(k), what + " addmm");
+            }
+        });
+    }
+
+    @Test
+    void batchedAndBroadcast() {
+        Gpu.forEachVariant("gemm", variant -> {
+            TestData data = new TestData(6);
+            Tensor a = data.normal(2, 3, 33, 20);
+            Tensor b = data.normal(2, 3, 20, 17);
+            Gpu.assertClose(MatmulOps.matmul(a, b), MatmulOps.matmul(Gpu.on(a), Gpu.on(b)), 1e-5, atol(20), variant + " batched");
+            Tensor shared = data.normal(20, 132);   // broadcast over the batch (stride 0)
+            Gpu.assertClose(MatmulOps.matmul(a, shared), MatmulOps.matmul(Gpu.on(a), Gpu.on(shared)), 1e-5, atol(20),
+                    variant + " broadcast B");
+            Tensor heads = data.normal(2, 4, 9, 16);   // attention-style: a permuted batch of matrices
+            Tensor keys = data.normal(2, 4, 11, 16);
+            Gpu.assertClose(MatmulOps.matmul(heads, keys.transpose(2, 3)),
+                    MatmulOps.matmul(Gpu.permuted(Gpu.on(heads)), Gpu.on(keys).transpose(2, 3)), 1e-5, atol(16),
+                    variant + " permuted batch, transposed B");
+        });
+    }
+}
