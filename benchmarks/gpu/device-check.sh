@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # On the GPU machine (after prepare-bundle.sh here): parity tests of every CUDA kernel against the CPU
 # backend, the same tests under compute-sanitizer, and the kernel benchmark next to PyTorch on the card.
-# Usage: benchmarks/gpu/device-check.sh OUT_DIR [parity|sanitize|bench]...   (default: all three)
+# and the kernel lab of the command-line tool.
+# Usage: benchmarks/gpu/device-check.sh OUT_DIR [parity|sanitize|bench|cli]...   (default: all four)
 set -uo pipefail
 out=${1:?output directory}; shift
-steps=${*:-parity sanitize bench}
+steps=${*:-parity sanitize bench cli}
 java=".gpu/jre/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED"
 cp=$(ls .gpu/lib/*.jar | grep -v console-standalone | tr '\n' ':')
 # The jlinked runtime has no zip file system, so tests are selected by class name rather than by scanning jars.
@@ -34,6 +35,21 @@ for step in $steps; do
     bench)
       $java -cp "$cp" org.kmerl.benchmarks.gpu.GpuKernelBench "$out/kmerl.jsonl" 2>&1 | tee "$out/bench.log"
       python3 benchmarks/gpu/torch_peer.py "$out/torch.jsonl" 2>&1 | tee "$out/torch.log"
-      python3 benchmarks/gpu/compare.py "$out/kmerl.jsonl" "$out/torch.jsonl" > "$out/compare.md" && cat "$out/compare.md" ;;
+      case $(cat "$out/device.txt") in   # datasheet peaks (HBM bytes/s, FP32 FLOP/s) for the % columns
+        *H200*) peaks="4.8e12 67e12" ;; *H100*PCIe*) peaks="2.0e12 51e12" ;; *H100*) peaks="3.35e12 67e12" ;; *) peaks="" ;;
+      esac
+      python3 benchmarks/gpu/compare.py "$out/kmerl.jsonl" "$out/torch.jsonl" $peaks > "$out/compare.md" && cat "$out/compare.md"
+      # The GPU section of benchmarks/RESULTS.md, rewritten in place (a copy goes to OUT).
+      { echo "Card: **$(cut -d, -f1 "$out/device.txt" | xargs)** (driver $(cut -d, -f2 "$out/device.txt" | xargs)," \
+             "$(cut -d, -f3 "$out/device.txt" | xargs)); $(head -1 "$out/torch.log" | sed 's/^# //; s/ on .*//');" \
+             "$(date -u +%F); \`benchmarks/gpu/device-check.sh OUT\`."
+        echo; cat "$out/compare.md"; } > "$out/gpu-section.md"
+      python3 benchmarks/replace-section.py benchmarks/RESULTS.md gpu-comparison "$out/gpu-section.md"
+      cp benchmarks/RESULTS.md "$out/RESULTS.md" ;;
+    cli)
+      for args in "devices" "kernels bench gemm --shape 2048x2048x2048" "kernels bench attention --shape 8x6x512x64" \
+                  "kernels bench reduce --variant v4"; do
+        echo "\$ kmerl $args"; $java -cp "$cp" org.kmerl.cli.Main $args 2>&1
+      done | tee "$out/cli.log" ;;
   esac
 done

@@ -47,21 +47,61 @@ print(f"# torch {torch.__version__} on {torch.cuda.get_device_name()}")
 for m, n, k in [(4096, 4096, 4096), (8192, 1536, 384), (8192, 384, 1536)]:
     a, b = normal(m, k), normal(k, n)
     time("gemm", f"{m}x{n}x{k}", 2.0 * m * n * k, 0, lambda: a @ b)
-for r, c in [(8192, 1024), (4096, 4096)]:
+big = normal(1 << 24)
+time("copy", "64MB", 0, 8.0 * (1 << 24), lambda: big.clone())
+for r, c in [(8192, 1024), (4096, 4096), (98304, 1024)]:
     x = normal(r, c)
     time("softmax", f"{r}x{c}", 0, 8.0 * r * c, lambda: torch.softmax(x, 1))
-r, c = 16384, 384
-x, w, b, gy = normal(r, c), normal(c), normal(c), normal(r, c)
-time("layernorm", f"{r}x{c}", 0, 8.0 * r * c, lambda: F.layer_norm(x, (c,), w, b, 1e-5))
-_, mean, rstd = torch.ops.aten.native_layer_norm(x, [c], w, b, 1e-5)
-time("layernorm_bw", f"{r}x{c}", 0, 12.0 * r * c,
-     lambda: torch.ops.aten.native_layer_norm_backward(gy, x, [c], mean, rstd, w, b, [True, True, True]))
+for r, c in [(16384, 384), (8192, 768)]:
+    x, w, b, gy = normal(r, c), normal(c), normal(c), normal(r, c)
+    time("layernorm", f"{r}x{c}", 0, 8.0 * r * c, lambda: F.layer_norm(x, (c,), w, b, 1e-5))
+    _, mean, rstd = torch.ops.aten.native_layer_norm(x, [c], w, b, 1e-5)
+    time("layernorm_bw", f"{r}x{c}", 0, 12.0 * r * c,
+         lambda: torch.ops.aten.native_layer_norm_backward(gy, x, [c], mean, rstd, w, b, [True, True, True]))
+
+# Target cases: attention forward+backward (PyTorch's math attention, and its fused SDPA for reference)
+s = (8, 6, 1200, 64)
+go = normal(*s)
+q, k, v = (normal(*s).requires_grad_() for _ in range(3))
+flops = 3.5 * 4.0 * s[0] * s[1] * s[2] * s[2] * s[3]
+
+
+def math_attention():
+    p = torch.softmax((q @ k.transpose(-1, -2)) * 0.125, dim=-1)
+    out = p @ v
+    return torch.autograd.grad(out, (q, k, v), go)
+
+
+def sdpa_attention():
+    out = F.scaled_dot_product_attention(q, k, v)
+    return torch.autograd.grad(out, (q, k, v), go)
+
+
+time("attention_fwd_bw", "8x6x1200x64", flops, 0, math_attention)
+rows[-1]["impl"] = "torch math"
+time("attention_fwd_bw", "8x6x1200x64", flops, 0, sdpa_attention)
+rows[-1]["impl"] = "torch sdpa"
+
+# The CLIP loss composed from PyTorch ops (learnable temperature), forward and backward.
+ca, cb = normal(4096, 256).requires_grad_(), normal(4096, 256).requires_grad_()
+tau = torch.tensor(0.07, device=dev, requires_grad=True)
+labels = torch.arange(4096, device=dev)
+
+
+def clip_step():
+    logits = F.normalize(ca, dim=1) @ F.normalize(cb, dim=1).t() / tau
+    loss = (F.cross_entropy(logits, labels) + F.cross_entropy(logits.t(), labels)) / 2
+    return torch.autograd.grad(loss, (ca, cb, tau))
+
+
+time("clip_fwd_bw", "4096x256", 3 * 2.0 * 4096 * 4096 * 256, 0, clip_step)
+
 for s in [(32, 6, 256, 64), (8, 6, 1024, 64)]:
     q, k, v, go = normal(*s), normal(*s), normal(*s), normal(*s)
     flops = 4.0 * s[0] * s[1] * s[2] * s[2] * s[3]
     shape = "x".join(map(str, s))
     time("attention", shape, flops, 0, lambda: F.scaled_dot_product_attention(q, k, v))
-    qg, kg, vg = (t.clone().requires_grad_() for t in (q, k, v))
+    qg, kg, vg = (t.detach().clone().requires_grad_() for t in (q, k, v))
     out = F.scaled_dot_product_attention(qg, kg, vg)
     time("attention_bw", shape, 2.5 * flops, 0,
          lambda: torch.autograd.grad(out, (qg, kg, vg), go, retain_graph=True))

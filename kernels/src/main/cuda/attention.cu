@@ -4,7 +4,9 @@
 //   v1 materialised: scores, probabilities and their gradients as [B*H, Tq, Tk] buffers in global memory,
 //      each step a plain one-thread-per-element kernel (easy to read, O(T^2) memory);
 //   v2 fused: one thread per query row (forward, dQ) or key row (dK, dV) walks the other side in shared-
-//      memory tiles with an online softmax; no [Tq, Tk] buffer exists, nothing is atomically accumulated.
+//      memory tiles with an online softmax; no [Tq, Tk] buffer exists, nothing is atomically accumulated;
+//   v3 on the GEMM kernels (llm.c's way): q·kᵀ, P·v and the four backward products run through the fast
+//      GEMM, with the two kernels below between them (a warp-per-row masked softmax, an elementwise dS).
 #include "kmerl_common.cuh"
 
 __device__ __forceinline__ bool key_padded(const float* pad, int b, int Tk, int j) {
@@ -128,17 +130,89 @@ extern "C" __global__ void kmerl_attention_rowdot(int rows, int Dv, const float*
     }
 }
 
+// ---------------------------------------------------------------------------------- v3 on the GEMMs
+
+// S holds the raw products q·k of one [B*H*Tq, Tk] row per query; in place it becomes the dropped-out
+// probabilities P' = exp(scale*S - lse) * keep (padded keys: 0), and lse is saved. Warp per row.
+extern "C" __global__ void kmerl_attention_v3_softmax_rows(int rows, int H, int Tq, int Tk, float* S, const float* pad,
+                                                           float scale, float dropout, uint64_t seed, uint64_t offset,
+                                                           float* lse) {
+    int lane = threadIdx.x & 31, warps = blockDim.x >> 5;
+    for (int row = blockIdx.x * warps + (threadIdx.x >> 5); row < rows; row += gridDim.x * warps) {
+        float* s = S + (size_t) row * Tk;
+        int b = row / Tq / H;
+        float m = -INFINITY, sum = 0.f;
+        for (int j = lane; j < Tk; j += 32) {
+            if (!key_padded(pad, b, Tk, j)) online_merge(m, sum, s[j] * scale, 1.f);
+        }
+        warp_online_merge(m, sum);
+        float l = m == -INFINITY ? -INFINITY : m + logf(sum);   // every key padded: zero output
+        if (lane == 0) lse[row] = l;
+        for (int j = lane; j < Tk; j += 32) {
+            bool off = l == -INFINITY || key_padded(pad, b, Tk, j);
+            s[j] = off ? 0.f : expf(s[j] * scale - l) * keep_factor(dropout, seed, offset, row, Tk, j);
+        }
+    }
+}
+
+// Backward, elementwise over [B*H*Tq, Tk]: from the raw products S and dP = dO·vᵀ, P = exp(scale*S - lse),
+// PK = P*keep (for dV = PKᵀ·dO) and, in place of S, dS = P (keep dP - Drow) scale (for dQ and dK).
+extern "C" __global__ void kmerl_attention_v3_dscores(int rows, int H, int Tq, int Tk, float* S, const float* dP,
+                                                      const float* lse, const float* Drow, const float* pad,
+                                                      float scale, float dropout, uint64_t seed, uint64_t offset,
+                                                      float* PK) {
+    int total = rows * Tk;
+    GRID_STRIDE_LOOP(idx, total) {
+        int row = idx / Tk, j = idx - row * Tk;
+        float l = lse[row];
+        bool off = l == -INFINITY || key_padded(pad, row / Tq / H, Tk, j);
+        float p = off ? 0.f : expf(S[idx] * scale - l);
+        float keep = keep_factor(dropout, seed, offset, row, Tk, j);
+        float dp = dP[idx];   // read before PK is written: the caller may pass the same buffer for both
+        S[idx] = p * (keep * dp - Drow[row]) * scale;
+        PK[idx] = p * keep;
+    }
+}
+
 // ------------------------------------------------------------------------------------------ v2 fused
 
 #define TILE 32   // rows of the other side staged in shared memory per step
+
+// A shared-memory row read four floats at a time (one 128-bit load instead of four 32-bit ones: the
+// per-thread loops below are bound by shared-memory instructions, not by arithmetic).
+#define ROW4(row, c) (*reinterpret_cast<const float4*>(&(row)[c]))
+
+template <int PART>
+__device__ __forceinline__ float dot_part(const float* reg, const float* row) {
+    float s = 0.f;
+#pragma unroll
+    for (int c = 0; c < PART; c += 4) {
+        float4 r = ROW4(row, c);
+        s += reg[c] * r.x + reg[c + 1] * r.y + reg[c + 2] * r.z + reg[c + 3] * r.w;
+    }
+    return s;
+}
+
+// acc = acc * keep + w * row
+template <int MAXD>
+__device__ __forceinline__ void axpy_row(float* acc, float keep, float w, const float* row) {
+#pragma unroll
+    for (int c = 0; c < MAXD; c += 4) {
+        float4 r = ROW4(row, c);
+        acc[c] = acc[c] * keep + w * r.x;
+        acc[c + 1] = acc[c + 1] * keep + w * r.y;
+        acc[c + 2] = acc[c + 2] * keep + w * r.z;
+        acc[c + 3] = acc[c + 3] * keep + w * r.w;
+    }
+}
 
 // Forward: thread = query row; K/V tiles in shared memory; online softmax (running max m, sum l).
 template <int MAXD>
 __device__ void attention_forward_fused(int H, int Tq, int Tk, int D, int Dv, const float* q, const float* k,
                                         const float* v, const float* pad, float scale, float dropout, uint64_t seed,
                                         uint64_t offset, float* out, float* lse) {
-    __shared__ float Ks[TILE][MAXD];
-    __shared__ float Vs[TILE][MAXD];
+    __shared__ __align__(16) float Ks[TILE][MAXD];
+    __shared__ __align__(16) float Vs[TILE][MAXD];
     int bh = blockIdx.y, b = bh / H;
     int i = blockIdx.x * blockDim.x + threadIdx.x;
     bool active = i < Tq;
@@ -159,17 +233,12 @@ __device__ void attention_forward_fused(int H, int Tq, int Tk, int D, int Dv, co
             for (int r = 0; r < n; ++r) {
                 int j = j0 + r;
                 if (key_padded(pad, b, Tk, j)) continue;
-                float s = 0.f;
-#pragma unroll
-                for (int c = 0; c < MAXD; ++c) s += qv[c] * Ks[r][c];
-                s *= scale;
+                float s = dot_part<MAXD>(qv, Ks[r]) * scale;
                 float mNew = fmaxf(m, s);
                 float corr = m == -INFINITY ? 0.f : expf(m - mNew);
                 float p = expf(s - mNew);
                 l = l * corr + p;
-                float pk = p * keep_factor(dropout, seed, offset, row, Tk, j);
-#pragma unroll
-                for (int c = 0; c < MAXD; ++c) acc[c] = acc[c] * corr + pk * Vs[r][c];
+                axpy_row<MAXD>(acc, corr, p * keep_factor(dropout, seed, offset, row, Tk, j), Vs[r]);
                 m = mNew;
             }
         }
@@ -187,22 +256,36 @@ __device__ void attention_forward_fused(int H, int Tq, int Tk, int D, int Dv, co
     for (int c = 0; c < MAXD; ++c) if (c < Dv) out[(size_t) row * Dv + c] = acc[c] * inv;
 }
 
-// dQ: thread = query row; dq += scale * p (keep dO.v_j - Drow) k_j over key tiles.
-template <int MAXD>
+// Backward kernels split a row over SPLIT adjacent lanes (each owns MAXD/SPLIT of its columns; partial
+// dot products are summed with shuffles), so that the three or four per-row arrays fit in registers for
+// head sizes 64 and 128 instead of spilling. Every lane runs every shuffle: rows past the end compute
+// on zeros and write nothing.
+template <int SPLIT>
+__device__ __forceinline__ float split_sum(float v) {
+#pragma unroll
+    for (int o = 1; o < SPLIT; o <<= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+    return v;
+}
+
+
+// dQ: SPLIT lanes per query row; dq += scale * p (keep dO.v_j - Drow) k_j over key tiles.
+template <int MAXD, int SPLIT>
 __device__ void attention_dq_fused(int H, int Tq, int Tk, int D, int Dv, const float* q, const float* k, const float* v,
                                    const float* pad, float scale, float dropout, uint64_t seed, uint64_t offset,
                                    const float* lse, const float* dO, const float* Drow, float* gq) {
-    __shared__ float Ks[TILE][MAXD];
-    __shared__ float Vs[TILE][MAXD];
+    constexpr int PART = MAXD / SPLIT;
+    __shared__ __align__(16) float Ks[TILE][MAXD];
+    __shared__ __align__(16) float Vs[TILE][MAXD];
     int bh = blockIdx.y, b = bh / H;
-    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    int i = blockIdx.x * (blockDim.x / SPLIT) + threadIdx.x / SPLIT;
+    int c0 = (threadIdx.x % SPLIT) * PART;
     int row = bh * Tq + i;
     bool active = i < Tq && lse[min(row, bh * Tq + Tq - 1)] != -INFINITY;
-    float qv[MAXD], go[MAXD], dq[MAXD];
+    float qv[PART], go[PART], dq[PART];
 #pragma unroll
-    for (int c = 0; c < MAXD; ++c) {
-        qv[c] = (active && c < D) ? q[(size_t) row * D + c] : 0.f;
-        go[c] = (active && c < Dv) ? dO[(size_t) row * Dv + c] : 0.f;
+    for (int c = 0; c < PART; ++c) {
+        qv[c] = (active && c0 + c < D) ? q[(size_t) row * D + c0 + c] : 0.f;
+        go[c] = (active && c0 + c < Dv) ? dO[(size_t) row * Dv + c0 + c] : 0.f;
         dq[c] = 0.f;
     }
     float l = active ? lse[row] : 0.f, dr = active ? Drow[row] : 0.f;
@@ -213,44 +296,42 @@ __device__ void attention_dq_fused(int H, int Tq, int Tk, int D, int Dv, const f
             Vs[r][c] = (j < Tk && c < Dv) ? v[((size_t) bh * Tk + j) * Dv + c] : 0.f;
         }
         __syncthreads();
-        if (active) {
-            int n = min(TILE, Tk - j0);
-            for (int r = 0; r < n; ++r) {
-                int j = j0 + r;
-                if (key_padded(pad, b, Tk, j)) continue;
-                float s = 0.f, dpv = 0.f;
-#pragma unroll
-                for (int c = 0; c < MAXD; ++c) { s += qv[c] * Ks[r][c]; dpv += go[c] * Vs[r][c]; }
-                float p = expf(s * scale - l);
-                float ds = p * (keep_factor(dropout, seed, offset, row, Tk, j) * dpv - dr) * scale;
-#pragma unroll
-                for (int c = 0; c < MAXD; ++c) dq[c] += ds * Ks[r][c];
-            }
+        int n = min(TILE, Tk - j0);
+        for (int r = 0; r < n; ++r) {
+            int j = j0 + r;
+            if (key_padded(pad, b, Tk, j)) continue;   // the same for every lane
+            float s = split_sum<SPLIT>(dot_part<PART>(qv, Ks[r] + c0));
+            float dpv = split_sum<SPLIT>(dot_part<PART>(go, Vs[r] + c0));
+            float p = active ? expf(s * scale - l) : 0.f;
+            float ds = p * (keep_factor(dropout, seed, offset, row, Tk, j) * dpv - dr) * scale;
+            axpy_row<PART>(dq, 1.f, ds, Ks[r] + c0);
         }
         __syncthreads();
     }
     if (!active) return;
 #pragma unroll
-    for (int c = 0; c < MAXD; ++c) if (c < D) gq[(size_t) row * D + c] += dq[c];
+    for (int c = 0; c < PART; ++c) if (c0 + c < D) gq[(size_t) row * D + c0 + c] += dq[c];
 }
 
-// dK, dV: thread = key row j; walks query tiles (q, dO, lse, Drow in shared memory).
-template <int MAXD>
+// dK, dV: SPLIT lanes per key row j; walks query tiles (q, dO, lse, Drow in shared memory).
+template <int MAXD, int SPLIT>
 __device__ void attention_dkdv_fused(int H, int Tq, int Tk, int D, int Dv, const float* q, const float* k, const float* v,
                                      const float* pad, float scale, float dropout, uint64_t seed, uint64_t offset,
                                      const float* lse, const float* dO, const float* Drow, float* gk, float* gv) {
-    __shared__ float Qs[TILE][MAXD];
-    __shared__ float Gs[TILE][MAXD];
+    constexpr int PART = MAXD / SPLIT;
+    __shared__ __align__(16) float Qs[TILE][MAXD];
+    __shared__ __align__(16) float Gs[TILE][MAXD];
     __shared__ float Ls[TILE];
     __shared__ float Ds[TILE];
     int bh = blockIdx.y, b = bh / H;
-    int j = blockIdx.x * blockDim.x + threadIdx.x;
+    int j = blockIdx.x * (blockDim.x / SPLIT) + threadIdx.x / SPLIT;
+    int c0 = (threadIdx.x % SPLIT) * PART;
     bool active = j < Tk && !key_padded(pad, b, Tk, min(j, Tk - 1));
-    float kv[MAXD], vv[MAXD], dk[MAXD], dv[MAXD];
+    float kv[PART], vv[PART], dk[PART], dv[PART];
 #pragma unroll
-    for (int c = 0; c < MAXD; ++c) {
-        kv[c] = (active && c < D) ? k[((size_t) bh * Tk + j) * D + c] : 0.f;
-        vv[c] = (active && c < Dv) ? v[((size_t) bh * Tk + j) * Dv + c] : 0.f;
+    for (int c = 0; c < PART; ++c) {
+        kv[c] = (active && c0 + c < D) ? k[((size_t) bh * Tk + j) * D + c0 + c] : 0.f;
+        vv[c] = (active && c0 + c < Dv) ? v[((size_t) bh * Tk + j) * Dv + c0 + c] : 0.f;
         dk[c] = 0.f;
         dv[c] = 0.f;
     }
@@ -266,28 +347,24 @@ __device__ void attention_dkdv_fused(int H, int Tq, int Tk, int D, int Dv, const
             Ds[r] = i < Tq ? Drow[bh * Tq + i] : 0.f;
         }
         __syncthreads();
-        if (active) {
-            int n = min(TILE, Tq - i0);
-            for (int r = 0; r < n; ++r) {
-                if (Ls[r] == -INFINITY) continue;   // a query with every key padded has no gradient
-                float s = 0.f, dpv = 0.f;
-#pragma unroll
-                for (int c = 0; c < MAXD; ++c) { s += Qs[r][c] * kv[c]; dpv += Gs[r][c] * vv[c]; }
-                float p = expf(s * scale - Ls[r]);
-                float keep = keep_factor(dropout, seed, offset, bh * Tq + i0 + r, Tk, j);
-                float ds = p * (keep * dpv - Ds[r]) * scale;
-                float pk = p * keep;
-#pragma unroll
-                for (int c = 0; c < MAXD; ++c) { dv[c] += pk * Gs[r][c]; dk[c] += ds * Qs[r][c]; }
-            }
+        int n = min(TILE, Tq - i0);
+        for (int r = 0; r < n; ++r) {
+            if (Ls[r] == -INFINITY) continue;   // a query with every key padded has no gradient (same for all lanes)
+            float s = split_sum<SPLIT>(dot_part<PART>(kv, Qs[r] + c0));
+            float dpv = split_sum<SPLIT>(dot_part<PART>(vv, Gs[r] + c0));
+            float p = active ? expf(s * scale - Ls[r]) : 0.f;
+            float keep = keep_factor(dropout, seed, offset, bh * Tq + i0 + r, Tk, j);
+            float ds = p * (keep * dpv - Ds[r]) * scale;
+            axpy_row<PART>(dv, 1.f, p * keep, Gs[r] + c0);
+            axpy_row<PART>(dk, 1.f, ds, Qs[r] + c0);
         }
         __syncthreads();
     }
     if (!active) return;
 #pragma unroll
-    for (int c = 0; c < MAXD; ++c) {
-        if (c < D) gk[((size_t) bh * Tk + j) * D + c] += dk[c];
-        if (c < Dv) gv[((size_t) bh * Tk + j) * Dv + c] += dv[c];
+    for (int c = 0; c < PART; ++c) {
+        if (c0 + c < D) gk[((size_t) bh * Tk + j) * D + c0 + c] += dk[c];
+        if (c0 + c < Dv) gv[((size_t) bh * Tk + j) * Dv + c0 + c] += dv[c];
     }
 }
 
@@ -295,22 +372,23 @@ __device__ void attention_dkdv_fused(int H, int Tq, int Tk, int D, int Dv, const
     const float* pad, float scale, float dropout, uint64_t seed, uint64_t offset
 #define ATTN_FWD_ARGS H, Tq, Tk, D, Dv, q, k, v, pad, scale, dropout, seed, offset
 
-// One entry point per head-size bound, so the per-thread rows live in registers (fully unrolled loops).
-#define ATTENTION_V2(MAXD)                                                                                        \
+// One entry point per head-size bound, so the per-thread rows live in registers (fully unrolled loops);
+// SPLIT lanes share a row in backward (see CudaAttention.backwardSplit).
+#define ATTENTION_V2(MAXD, SPLIT)                                                                                      \
     extern "C" __global__ void kmerl_attention_v2_fused_forward_d##MAXD(ATTN_FWD_PARAMS, float* out, float* lse) { \
         attention_forward_fused<MAXD>(ATTN_FWD_ARGS, out, lse);                                                   \
     }                                                                                                             \
     extern "C" __global__ void kmerl_attention_v2_fused_dq_d##MAXD(ATTN_FWD_PARAMS, const float* lse,            \
                                                                     const float* dO, const float* Drow, float* gq) { \
-        attention_dq_fused<MAXD>(ATTN_FWD_ARGS, lse, dO, Drow, gq);                                               \
+        attention_dq_fused<MAXD, SPLIT>(ATTN_FWD_ARGS, lse, dO, Drow, gq);                                               \
     }                                                                                                             \
     extern "C" __global__ void kmerl_attention_v2_fused_dkdv_d##MAXD(ATTN_FWD_PARAMS, const float* lse,          \
                                                                       const float* dO, const float* Drow,         \
                                                                       float* gk, float* gv) {                     \
-        attention_dkdv_fused<MAXD>(ATTN_FWD_ARGS, lse, dO, Drow, gk, gv);                                         \
+        attention_dkdv_fused<MAXD, SPLIT>(ATTN_FWD_ARGS, lse, dO, Drow, gk, gv);                                         \
     }
 
-ATTENTION_V2(16)
-ATTENTION_V2(32)
-ATTENTION_V2(64)
-ATTENTION_V2(128)
+ATTENTION_V2(16, 1)
+ATTENTION_V2(32, 1)
+ATTENTION_V2(64, 2)
+ATTENTION_V2(128, 4)

@@ -105,3 +105,23 @@ __device__ __forceinline__ double block_sum(double v) {
     for (int w = 0; w < warps; ++w) total += partial[w];
     return total;
 }
+
+// ---- Online softmax: (m, s) with s = sum of exp(x - m) over the elements seen so far. Merging two such
+// states rescales both to the larger maximum; an empty state (m = -inf) contributes nothing.
+__device__ __forceinline__ void online_merge(float& m, float& s, float m2, float s2) {
+    float mx = fmaxf(m, m2);
+    float a = m == -INFINITY ? 0.f : s * expf(m - mx);
+    float b = m2 == -INFINITY ? 0.f : s2 * expf(m2 - mx);
+    m = mx;
+    s = a + b;
+}
+
+// Merges the states of the 32 lanes of a warp (every lane gets the result).
+__device__ __forceinline__ void warp_online_merge(float& m, float& s) {
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1) {
+        float m2 = __shfl_xor_sync(0xffffffffu, m, o);
+        float s2 = __shfl_xor_sync(0xffffffffu, s, o);
+        online_merge(m, s, m2, s2);
+    }
+}

@@ -109,23 +109,46 @@ extern "C" __global__ void kmerl_l2_normalize_rows(int rows, int D, const float*
     }
 }
 
-// logits /= τ in place (the GEMM wrote â·b̂ᵀ).
-extern "C" __global__ void kmerl_clip_apply_temperature(int n, float* logits, const float* temperature) {
-    float tau = *temperature;
-    GRID_STRIDE_LOOP(i, n) logits[i] = logits[i] / tau;
+// Rows: logits /= τ in place (the GEMM wrote â·b̂ᵀ) and the log-sum-exp of each row, one pass, warp per row.
+extern "C" __global__ void kmerl_clip_scale_lse_rows(int N, float* logits, const float* temperature, float* lseRows) {
+    float inv = 1.f / *temperature;
+    int lane = threadIdx.x & 31, warps = blockDim.x >> 5;
+    for (int r = blockIdx.x * warps + (threadIdx.x >> 5); r < N; r += gridDim.x * warps) {
+        float* row = logits + (size_t) r * N;
+        float m = -INFINITY, s = 0.f;
+        for (int j = lane; j < N; j += 32) {
+            float v = row[j] * inv;
+            row[j] = v;
+            online_merge(m, s, v, 1.f);
+        }
+        warp_online_merge(m, s);
+        if (lane == 0) lseRows[r] = m + logf(s);
+    }
 }
 
-// lse of every row and every column of the [N, N] logits: 2N independent jobs, one thread each.
-extern "C" __global__ void kmerl_clip_lse(int N, const float* logits, float* lseRows, float* lseCols) {
-    GRID_STRIDE_LOOP(job, 2 * N) {
-        bool row = job < N;
-        int a = row ? job : job - N;
-        size_t base = row ? (size_t) a * N : a, step = row ? 1 : N;
-        double mx = -INFINITY;
-        for (int b = 0; b < N; ++b) mx = fmax(mx, (double) logits[base + b * step]);
-        double s = 0;
-        for (int b = 0; b < N; ++b) s += exp(logits[base + b * step] - mx);
-        (row ? lseRows : lseCols)[a] = (float) (mx + log(s));
+// Columns in two passes: thread (chunk, c) keeps an online (max, sum) over rows [chunk*64, ...) of
+// column c (adjacent threads read adjacent columns: coalesced), then thread c merges its chunks in order.
+#define CLIP_ROWS_PER_CHUNK 64
+extern "C" __global__ void kmerl_clip_lse_cols_partial(int N, const float* logits, float* partialMax, float* partialSum) {
+    int chunks = (N + CLIP_ROWS_PER_CHUNK - 1) / CLIP_ROWS_PER_CHUNK;
+    int total = chunks * N;
+    GRID_STRIDE_LOOP(idx, total) {
+        int chunk = idx / N, c = idx - chunk * N;
+        int end = min(N, (chunk + 1) * CLIP_ROWS_PER_CHUNK);
+        float m = -INFINITY, s = 0.f;
+        for (int r = chunk * CLIP_ROWS_PER_CHUNK; r < end; ++r) online_merge(m, s, logits[(size_t) r * N + c], 1.f);
+        partialMax[idx] = m;
+        partialSum[idx] = s;
+    }
+}
+
+extern "C" __global__ void kmerl_clip_lse_cols_finish(int N, const float* partialMax, const float* partialSum,
+                                                      float* lseCols) {
+    int chunks = (N + CLIP_ROWS_PER_CHUNK - 1) / CLIP_ROWS_PER_CHUNK;
+    GRID_STRIDE_LOOP(c, N) {
+        float m = -INFINITY, s = 0.f;
+        for (int k = 0; k < chunks; ++k) online_merge(m, s, partialMax[(size_t) k * N + c], partialSum[(size_t) k * N + c]);
+        lseCols[c] = m + logf(s);
     }
 }
 
@@ -141,24 +164,23 @@ extern "C" __global__ void kmerl_clip_loss(int N, const float* logits, const flo
     if (threadIdx.x == 0) *loss = (float) (mean ? total / 2 : total);
 }
 
-// G_ij = w (softmax_row_i(j) + softmax_col_j(i) - 2 δ_ij) / τ,  w = gradLoss * (MEAN ? 0.5 : 1) / N.
+// G_ij = w (softmax_row_i(j) + softmax_col_j(i) - 2 δ_ij) / τ,  w = gradLoss * (MEAN ? 0.5 : 1) / N;
+// each block also writes its part of dτ = -sum_ij G_ij L_ij (finished by kmerl_sum_to_scalar).
 extern "C" __global__ void kmerl_clip_dlogits(int N, const float* logits, const float* lseRows, const float* lseCols,
-                                              const float* gradLoss, const float* temperature, int mean, float* G) {
-    double w = *gradLoss * (mean ? 0.5 : 1.0) / N / *temperature;
+                                              const float* gradLoss, const float* temperature, int mean, float* G,
+                                              float* dtPartial) {
+    float w = (float) (*gradLoss * (mean ? 0.5 : 1.0) / N / *temperature);
     int total = N * N;
+    float dt = 0.f;
     GRID_STRIDE_LOOP(idx, total) {
         int i = idx / N, j = idx - i * N;
-        double l = logits[idx];
-        G[idx] = (float) (w * (exp(l - lseRows[i]) + exp(l - lseCols[j]) - (i == j ? 2.0 : 0.0)));
+        float l = logits[idx];
+        float g = w * (expf(l - lseRows[i]) + expf(l - lseCols[j]) - (i == j ? 2.f : 0.f));
+        G[idx] = g;
+        dt -= g * l;
     }
-}
-
-// dτ = -sum_ij (G_ij τ) L_ij / τ = -sum_ij G_ij L_ij. One block.
-extern "C" __global__ void kmerl_clip_dtemperature(int N, const float* G, const float* logits, float* gradTemperature) {
-    double s = 0;
-    for (int i = threadIdx.x; i < N * N; i += blockDim.x) s -= (double) G[i] * logits[i];
-    double total = block_sum(s);
-    if (threadIdx.x == 0) *gradTemperature = (float) total;
+    double blockTotal = block_sum(dt);
+    if (threadIdx.x == 0) dtPartial[blockIdx.x] = (float) blockTotal;
 }
 
 // Through the normalisation: dx = (dx̂ - x̂ (x̂·dx̂)) / |x|. Warp per row.

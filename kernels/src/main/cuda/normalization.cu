@@ -2,7 +2,10 @@
 //   v1 thread per row: the plain loop, one thread walks a whole row (few, short rows only);
 //   v2 warp per row: 32 lanes share a row, an online (max, sum) pair per lane merged by shuffles,
 //      so softmax reads the row twice instead of three times;
-//   v3 block per row (softmax): 256 threads share one long row, online states merged through shared memory.
+//   v3 block per row (softmax): 256 threads share one long row, online states merged through shared memory;
+//   v4 (softmax) / v3 (layer norm) register rows: warp per row, the row read once with float4 loads into
+//      registers (VPL float4 per lane, rows up to 128*VPL columns, C % 4 == 0), so HBM sees one read and
+//      one write per element, the minimum.
 #include "kmerl_common.cuh"
 
 extern "C" __global__ void kmerl_softmax_v1_thread_per_row(int rows, int C, const float* x, float* y, int logMode) {
@@ -22,15 +25,6 @@ extern "C" __global__ void kmerl_softmax_v1_thread_per_row(int rows, int C, cons
     }
 }
 
-// Merge of two online-softmax states (m, s): s = sum of exp(x - m) over the elements seen.
-__device__ __forceinline__ void online_merge(float& m, float& s, float m2, float s2) {
-    float mx = fmaxf(m, m2);
-    float a = m == -INFINITY ? 0.f : s * expf(m - mx);
-    float b = m2 == -INFINITY ? 0.f : s2 * expf(m2 - mx);
-    m = mx;
-    s = a + b;
-}
-
 extern "C" __global__ void kmerl_softmax_v2_warp_per_row(int rows, int C, const float* x, float* y, int logMode) {
     int lane = threadIdx.x & 31;
     int warpsPerBlock = blockDim.x >> 5;
@@ -39,12 +33,7 @@ extern "C" __global__ void kmerl_softmax_v2_warp_per_row(int rows, int C, const 
         float* yr = y + (size_t) r * C;
         float m = -INFINITY, s = 0.f;
         for (int j = lane; j < C; j += 32) online_merge(m, s, xr[j], 1.f);
-#pragma unroll
-        for (int o = 16; o > 0; o >>= 1) {
-            float m2 = __shfl_xor_sync(0xffffffffu, m, o);
-            float s2 = __shfl_xor_sync(0xffffffffu, s, o);
-            online_merge(m, s, m2, s2);
-        }
+        warp_online_merge(m, s);
         if (logMode) {
             float lse = m + logf(s);
             for (int j = lane; j < C; j += 32) yr[j] = xr[j] - lse;
@@ -63,12 +52,7 @@ extern "C" __global__ void kmerl_softmax_v3_block_per_row(int rows, int C, const
         float* yr = y + (size_t) r * C;
         float m = -INFINITY, s = 0.f;
         for (int j = threadIdx.x; j < C; j += blockDim.x) online_merge(m, s, xr[j], 1.f);
-#pragma unroll
-        for (int o = 16; o > 0; o >>= 1) {
-            float m2 = __shfl_xor_sync(0xffffffffu, m, o);
-            float s2 = __shfl_xor_sync(0xffffffffu, s, o);
-            online_merge(m, s, m2, s2);
-        }
+        warp_online_merge(m, s);
         if (lane == 0) { ms[warp] = m; ss[warp] = s; }
         __syncthreads();
         m = -INFINITY;
@@ -238,3 +222,97 @@ extern "C" __global__ void kmerl_layernorm_backward_params_finish(int chunks, in
         if (gb) gb[c] = (float) sb;
     }
 }
+
+// ------------------------------------------------------------------------------ register-row kernels
+// Loads row r (C % 4 == 0, 16-byte aligned) into v: lane owns float4 number lane, lane+32, ...
+template <int VPL>
+__device__ __forceinline__ void load_row(const float* xr, int C, float4 (&v)[VPL]) {
+    int lane = threadIdx.x & 31;
+#pragma unroll
+    for (int i = 0; i < VPL; ++i) {
+        int c = (i * 32 + lane) * 4;
+        v[i] = c < C ? *reinterpret_cast<const float4*>(xr + c) : make_float4(0.f, 0.f, 0.f, 0.f);
+    }
+}
+
+template <int VPL>
+__device__ void softmax_register_rows(int rows, int C, const float* x, float* y, int logMode) {
+    int lane = threadIdx.x & 31, warps = blockDim.x >> 5;
+    for (int r = blockIdx.x * warps + (threadIdx.x >> 5); r < rows; r += gridDim.x * warps) {
+        float4 v[VPL];
+        load_row<VPL>(x + (size_t) r * C, C, v);
+        float m = -INFINITY;
+#pragma unroll
+        for (int i = 0; i < VPL; ++i) {
+            if ((i * 32 + lane) * 4 < C) m = fmaxf(m, fmaxf(fmaxf(v[i].x, v[i].y), fmaxf(v[i].z, v[i].w)));
+        }
+        m = warp_max(m);
+        float s = 0.f;
+#pragma unroll
+        for (int i = 0; i < VPL; ++i) {
+            if ((i * 32 + lane) * 4 < C) s += expf(v[i].x - m) + expf(v[i].y - m) + expf(v[i].z - m) + expf(v[i].w - m);
+        }
+        s = (float) warp_sum(s);
+        float lse = m + logf(s), inv = 1.f / s;
+        float* yr = y + (size_t) r * C;
+#pragma unroll
+        for (int i = 0; i < VPL; ++i) {
+            int c = (i * 32 + lane) * 4;
+            if (c >= C) continue;
+            float4 o = logMode ? make_float4(v[i].x - lse, v[i].y - lse, v[i].z - lse, v[i].w - lse)
+                               : make_float4(expf(v[i].x - m) * inv, expf(v[i].y - m) * inv, expf(v[i].z - m) * inv,
+                                             expf(v[i].w - m) * inv);
+            *reinterpret_cast<float4*>(yr + c) = o;
+        }
+    }
+}
+
+template <int VPL>
+__device__ void layernorm_register_rows(int rows, int C, const float* x, const float* w, const float* b, float eps,
+                                        float* y, float* mean, float* rstd) {
+    int lane = threadIdx.x & 31, warps = blockDim.x >> 5;
+    for (int r = blockIdx.x * warps + (threadIdx.x >> 5); r < rows; r += gridDim.x * warps) {
+        float4 v[VPL];
+        load_row<VPL>(x + (size_t) r * C, C, v);
+        float part = 0.f;
+#pragma unroll
+        for (int i = 0; i < VPL; ++i) part += (v[i].x + v[i].y) + (v[i].z + v[i].w);   // padding is zero
+        float mu = (float) (warp_sum(part) / C);
+        float sq = 0.f;
+#pragma unroll
+        for (int i = 0; i < VPL; ++i) {
+            if ((i * 32 + lane) * 4 >= C) continue;
+            float a = v[i].x - mu, bb = v[i].y - mu, c = v[i].z - mu, d = v[i].w - mu;
+            sq += a * a + bb * bb + c * c + d * d;
+        }
+        float inv = (float) (1.0 / sqrt(warp_sum(sq) / C + eps));
+        if (lane == 0) { mean[r] = mu; rstd[r] = inv; }
+        float* yr = y + (size_t) r * C;
+#pragma unroll
+        for (int i = 0; i < VPL; ++i) {
+            int c = (i * 32 + lane) * 4;
+            if (c >= C) continue;
+            float4 wv = w ? *reinterpret_cast<const float4*>(w + c) : make_float4(1.f, 1.f, 1.f, 1.f);
+            float4 bv = b ? *reinterpret_cast<const float4*>(b + c) : make_float4(0.f, 0.f, 0.f, 0.f);
+            float4 o = make_float4((v[i].x - mu) * inv * wv.x + bv.x, (v[i].y - mu) * inv * wv.y + bv.y,
+                                   (v[i].z - mu) * inv * wv.z + bv.z, (v[i].w - mu) * inv * wv.w + bv.w);
+            *reinterpret_cast<float4*>(yr + c) = o;
+        }
+    }
+}
+
+#define REGISTER_ROWS(VPL)                                                                                          \
+    extern "C" __global__ void kmerl_softmax_v4_register_rows_##VPL(int rows, int C, const float* x, float* y,     \
+                                                                    int logMode) {                                \
+        softmax_register_rows<VPL>(rows, C, x, y, logMode);                                                        \
+    }                                                                                                               \
+    extern "C" __global__ void kmerl_layernorm_v3_register_rows_##VPL(int rows, int C, const float* x, const float* w, \
+                                                                      const float* b, float eps, float* y,          \
+                                                                      float* mean, float* rstd) {                   \
+        layernorm_register_rows<VPL>(rows, C, x, w, b, eps, y, mean, rstd);                                          \
+    }
+
+REGISTER_ROWS(1)
+REGISTER_ROWS(2)
+REGISTER_ROWS(4)
+REGISTER_ROWS(8)

@@ -14,6 +14,7 @@ import org.kmerl.kernels.ops.CudaReductions;
 import org.kmerl.kernels.ops.DeviceKernels;
 import org.kmerl.kernels.runtime.CachingAllocator;
 import org.kmerl.kernels.runtime.CudaContext;
+import org.kmerl.kernels.runtime.Kernel;
 import org.kmerl.kernels.runtime.PtxLibrary;
 import org.kmerl.tensor.Device;
 import org.kmerl.tensor.MemoryStats;
@@ -39,6 +40,7 @@ public final class CudaBackend implements Backend {
     private final CudaContext context;
     private final MemoryStats stats = new MemoryStats();
     private final CachingAllocator allocator;
+    private final PtxLibrary library;
     private final KernelRegistry registry = new KernelRegistry();
     private final CublasGemm cublas;
     private final CudaMemory memory;
@@ -56,7 +58,8 @@ public final class CudaBackend implements Backend {
         this.device = Device.cuda(index);
         this.context = new CudaContext(index);
         this.allocator = new CachingAllocator(context, stats);
-        DeviceKernels kernels = new DeviceKernels(context, new PtxLibrary(context), registry);
+        this.library = new PtxLibrary(context);
+        DeviceKernels kernels = new DeviceKernels(context, library, registry);
         this.cublas = new CublasGemm(context);
         this.memory = new CudaMemory(this, allocator, kernels);
         this.elementwise = new CudaElementwise(kernels);
@@ -64,7 +67,7 @@ public final class CudaBackend implements Backend {
         this.matmul = new CudaMatmul(kernels, cublas);
         this.indexing = new CudaIndexing(kernels);
         this.normalization = new CudaNormalization(kernels);
-        this.attention = new CudaAttention(kernels);
+        this.attention = new CudaAttention(kernels, matmul);
         this.losses = new CudaLosses(kernels, matmul);
         this.optimizers = new CudaOptimizers(kernels);
         this.random = new CudaRandom(kernels);
@@ -76,6 +79,11 @@ public final class CudaBackend implements Backend {
 
     public KernelRegistry registry() {
         return registry;
+    }
+
+    /** One kernel by module and entry-point name (kernel lab, tests). */
+    public Kernel kernel(String module, String name) {
+        return library.kernel(module, name);
     }
 
     public CachingAllocator allocator() {

@@ -20,7 +20,7 @@ public final class KernelRegistry {
     private final Map<String, List<Variant>> variants = new LinkedHashMap<>();
     private final Map<String, String> forced = new ConcurrentHashMap<>();
 
-    KernelRegistry() {
+    public KernelRegistry() {
         add("gemm", "v0", "cuBLAS SGEMM (strided batched) through JCublas, when libcublas.so.12 loads");
         add("gemm", "v1", "naive: one thread per output, the K loop straight from global memory");
         add("gemm", "v2", "shared-memory tiling: 32x32 tiles of A and B staged in shared memory");
@@ -37,11 +37,17 @@ public final class KernelRegistry {
         add("softmax", "v1", "thread per row: max, sum of exponentials and the output in three passes");
         add("softmax", "v2", "warp per row: online (max, sum) per lane merged by shuffles, two passes over the row");
         add("softmax", "v3", "block per row: 256 threads per long row, online states merged through shared memory");
+        add("softmax", "v4", "register rows: warp per row held in registers (float4 loads), one read and one write"
+                + " per element (C % 4 == 0, C <= 1024)");
         add("layernorm", "v1", "thread per row: mean and variance in two passes, then the affine output");
         add("layernorm", "v2", "warp per row: the same two passes with 32 lanes per row and shuffle sums");
+        add("layernorm", "v3", "register rows: warp per row held in registers (float4 loads), both passes from"
+                + " registers (C % 4 == 0, C <= 1024; backward: v2)");
         add("attention", "v1", "materialised: scores and probabilities as [B*H, Tq, Tk] buffers, a kernel per step");
         add("attention", "v2", "fused: thread per query (key) row, K/V (Q/dO) tiles in shared memory, online softmax,"
                 + " no [Tq, Tk] buffer, no atomics");
+        add("attention", "v3", "on the GEMMs (llm.c's way): q·kᵀ, P·v and the backward products through the fast GEMM,"
+                + " a warp-per-row masked softmax and an elementwise dS in between ([B*H, Tq, Tk] buffers)");
         String config = System.getProperty("kmerl.kernels", System.getenv("KMERL_KERNELS"));
         if (config != null && !config.isBlank()) {
             for (String item : config.split(",")) {

@@ -37,6 +37,29 @@ class CommandLineTest {
     }
 
     @Test
+    void kernelsListShowsEveryVariantAndPtxPrintsOneEntry() {
+        Result list = run("kernels", "list");
+        assertEquals(0, list.exitCode(), list.err());
+        assertTrue(list.out().contains("gemm         v0  cuBLAS") && list.out().contains("v5  warp tiling"), list.out());
+        assertTrue(list.out().contains("attention    v1  materialised"), list.out());
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.kmerl.kernels.runtime.PtxLibrary.missingReason() == null,
+                "this build has no PTX (nvcc was absent)");
+        Result ptx = run("kernels", "ptx", "gemm", "--entry", "kmerl_gemm_v5_warp_tiled");
+        assertEquals(0, ptx.exitCode(), ptx.err());
+        assertTrue(ptx.out().startsWith(".visible .entry kmerl_gemm_v5_warp_tiled("), ptx.out());
+        assertTrue(!ptx.out().contains("kmerl_gemm_v4_vectorized"), "only the one entry point");
+    }
+
+    @Test
+    void kernelsBenchRejectsBadInputInOneLine() {
+        Result op = run("kernels", "bench", "convolution");
+        assertEquals(1, op.exitCode());
+        assertTrue(op.err().contains("unknown op 'convolution'"), op.err());
+        Result shape = run("kernels", "bench", "gemm", "--shape", "64x64");
+        assertTrue(shape.err().contains("gemm takes a shape of 3 positive sizes"), shape.err());
+    }
+
+    @Test
     void helpListsTheCommands() {
         Result r = run("--help");
         assertEquals(0, r.exitCode());

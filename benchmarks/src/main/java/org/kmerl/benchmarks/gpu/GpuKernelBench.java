@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.function.Supplier;
 import org.kmerl.kernels.CudaBackend;
 import org.kmerl.kernels.runtime.CudaTimer;
+import org.kmerl.kernels.runtime.DevicePeak;
 import org.kmerl.tensor.AttentionOps;
 import org.kmerl.tensor.Backends;
 import org.kmerl.tensor.DType;
@@ -73,24 +74,39 @@ public final class GpuKernelBench {
                         () -> MatmulOps.matmul(a, b));
             }
         }
-        for (int[] s : new int[][] {{8192, 1024}, {4096, 4096}}) {
+        // The fixed cost of one op from Java (allocation, argument marshalling, the JNI launch): a 1-element add.
+        Tensor one = normal(1);
+        time("op_overhead", "1 element", null, "-", 0, 12, () -> ElementwiseOps.binary(BinaryOp.ADD, one, one));
+        Tensor big = normal(1 << 24);
+        time("copy", "64MB", null, "-", 0, 8.0 * (1 << 24), big::copy);   // device-to-device: the bandwidth yardstick
+        for (int[] s : new int[][] {{8192, 1024}, {4096, 4096}, {98304, 1024}}) {
             Tensor x = normal(s);
-            for (String v : new String[] {"v1", "v2", "v3"}) {
+            for (String v : new String[] {"v1", "v2", "v3", "v4"}) {
+                if (v.equals("v1") && s[0] > 10_000) {
+                    continue;   // minutes of thread-per-row
+                }
                 time("softmax", s[0] + "x" + s[1], "softmax", v, 0, 8.0 * s[0] * s[1], () -> NormOps.softmax(x, 1));
             }
         }
-        int rows = 16384;
-        int c = 384;
-        Tensor x = normal(rows, c);
-        Tensor w = normal(c);
-        Tensor bias = normal(c);
-        Tensor gy = normal(rows, c);
-        for (String v : new String[] {"v1", "v2"}) {
-            time("layernorm", rows + "x" + c, "layernorm", v, 0, 8.0 * rows * c, () -> NormOps.layerNorm(x, w, bias, 1e-5f).y());
-            NormOps.LayerNormResult saved = NormOps.layerNorm(x, w, bias, 1e-5f);
-            time("layernorm_bw", rows + "x" + c, "layernorm", v, 0, 12.0 * rows * c,
-                    () -> NormOps.layerNormBackward(gy, x, w, true, saved.mean(), saved.rstd()).x());
+        for (int[] ln : new int[][] {{16384, 384}, {8192, 768}}) {
+            int rows = ln[0];
+            int c = ln[1];
+            Tensor x = normal(rows, c);
+            Tensor w = normal(c);
+            Tensor bias = normal(c);
+            Tensor gy = normal(rows, c);
+            for (String v : new String[] {"v1", "v2", "v3"}) {
+                time("layernorm", rows + "x" + c, "layernorm", v, 0, 8.0 * rows * c,
+                        () -> NormOps.layerNorm(x, w, bias, 1e-5f).y());
+                if (!v.equals("v3")) {   // v3 has no backward of its own
+                    NormOps.LayerNormResult saved = NormOps.layerNorm(x, w, bias, 1e-5f);
+                    time("layernorm_bw", rows + "x" + c, "layernorm", v, 0, 12.0 * rows * c,
+                            () -> NormOps.layerNormBackward(gy, x, w, true, saved.mean(), saved.rstd()).x());
+                }
+            }
         }
+        attentionStep();
+        clipStep();
         for (int[] s : new int[][] {{32, 6, 256, 64}, {8, 6, 1024, 64}}) {
             Tensor q = normal(s);
             Tensor k = normal(s);
@@ -99,7 +115,7 @@ public final class GpuKernelBench {
             AttentionConfig cfg = AttentionConfig.noDropout((float) (1 / Math.sqrt(s[3])));
             double flops = 4.0 * s[0] * s[1] * s[2] * s[2] * s[3];
             String shape = s[0] + "x" + s[1] + "x" + s[2] + "x" + s[3];
-            for (String v : new String[] {"v1", "v2"}) {
+            for (String v : new String[] {"v1", "v2", "v3"}) {
                 time("attention", shape, "attention", v, flops, 0, () -> AttentionOps.forward(q, k, vv, null, cfg).out());
                 AttentionOps.Result r = AttentionOps.forward(q, k, vv, null, cfg);
                 // Backward counted as 2.5x the forward's FLOPs (the flash-attention convention).
@@ -133,6 +149,22 @@ public final class GpuKernelBench {
             OptimizerOps.adamw(param, grad, m1, m2, step);
             return null;
         });
+        // Host transfers of 64 MB from and into a Java float[], through the pinned staging buffer and directly.
+        float[] host = new float[16 << 20];
+        Tensor onDevice = normal(host.length);
+        for (boolean pinned : new boolean[] {false, true}) {
+            backend.memory().setPinnedTransfers(pinned);
+            String v = pinned ? "pin" : "page";
+            time("upload", "64MB", null, v, 0, 4.0 * host.length, () -> {
+                backend.memory().upload(host);
+                return null;
+            });
+            time("download", "64MB", null, v, 0, 4.0 * host.length, () -> {
+                backend.memory().download(onDevice, host);
+                return null;
+            });
+        }
+        backend.memory().setPinnedTransfers(Boolean.getBoolean("kmerl.cuda.pinned"));
         Tensor logits = normal(8192, 1000);
         int[] t = new int[8192];
         for (int i = 0; i < t.length; i++) {
@@ -141,6 +173,36 @@ public final class GpuKernelBench {
         Tensor targets = Tensor.ofInts(t, 8192).to(Device.cuda(0));
         time("cross_entropy", "8192x1000", null, "-", 0, 4.0 * 8192 * 1000,
                 () -> LossOps.crossEntropy(logits, targets, 0f, -100, LossReduction.MEAN).loss());
+    }
+
+    /** The target case: forward and backward of fused attention at B=8, H=6, T=1200, D=64. */
+    private void attentionStep() {
+        int[] s = {8, 6, 1200, 64};
+        Tensor q = normal(s);
+        Tensor k = normal(s);
+        Tensor v = normal(s);
+        Tensor go = normal(s);
+        AttentionConfig cfg = AttentionConfig.noDropout(0.125f);
+        double flops = 3.5 * 4.0 * s[0] * s[1] * s[2] * s[2] * s[3];   // forward + backward (2.5x)
+        for (String variant : new String[] {"v2", "v3"}) {
+            time("attention_fwd_bw", "8x6x1200x64", "attention", variant, flops, 0, () -> {
+                AttentionOps.Result r = AttentionOps.forward(q, k, v, null, cfg);
+                return AttentionOps.backward(q, k, v, null, cfg, r.out(), r.lse(), go).q();
+            });
+        }
+    }
+
+    /** The target case: the CLIP loss forward and backward (learnable temperature) at N=4096, D=256. */
+    private void clipStep() {
+        Tensor a = normal(4096, 256);
+        Tensor b = normal(4096, 256);
+        Tensor tau = Tensor.full(0.07f, Device.cuda(0));
+        Tensor one = Tensor.full(1f, Device.cuda(0));
+        double flops = 3 * 2.0 * 4096 * 4096 * 256;   // the three products
+        time("clip_fwd_bw", "4096x256", null, "-", flops, 0, () -> {
+            LossOps.Result r = LossOps.clip(a, b, tau, LossReduction.MEAN);
+            return LossOps.clipBackward(a, b, tau, LossReduction.MEAN, r, one, true).a();
+        });
     }
 
     /** Warm-up, then enough repetitions for ~50 ms (at most 50), timed as one span of CUDA events. */

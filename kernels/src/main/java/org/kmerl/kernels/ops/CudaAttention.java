@@ -8,17 +8,23 @@ import org.kmerl.tensor.backend.AttentionConfig;
 import org.kmerl.tensor.backend.AttentionKernels;
 
 /**
- * Attention (attention.cu). v2, the fused kernels, handle head sizes up to 128 (entry points for
- * bounds 16/32/64/128 keep each thread's rows in registers); v1, the materialised reference, any size.
+ * Attention (attention.cu). v1, the materialised reference, takes any size; v2, the fused kernels, head
+ * sizes up to 128 (entry points for bounds 16/32/64/128 keep each thread's rows in registers); v3 runs
+ * the products through the GEMM kernels with [B*H, Tq, Tk] buffers in between. Defaults: forward v2,
+ * backward v3 while its buffers stay under {@link #V3_BUFFER_LIMIT} bytes (else v2, else v1).
  */
 public final class CudaAttention implements AttentionKernels {
     private static final String MODULE = "attention";
     private static final int ROWS_PER_BLOCK = 64;
     private static final int[] HEAD_BOUNDS = {16, 32, 64, 128};
+    /** Largest [B*H, Tq, Tk] float buffer v3 may allocate by default (it needs three in backward). */
+    static final long V3_BUFFER_LIMIT = 1L << 30;
     private final DeviceKernels kernels;
+    private final CudaMatmul matmul;
 
-    public CudaAttention(DeviceKernels kernels) {
+    public CudaAttention(DeviceKernels kernels, CudaMatmul matmul) {
         this.kernels = kernels;
+        this.matmul = matmul;
     }
 
     /** Shapes of one call: [B, H, Tq, D] queries, [B, H, Tk, D] keys, [B, H, Tk, Dv] values. */
@@ -29,6 +35,11 @@ public final class CudaAttention implements AttentionKernels {
 
         int bh() {
             return b * h;
+        }
+
+        /** Lanes that share one row in the fused backward kernels (must match ATTENTION_V2 in attention.cu). */
+        int backwardSplit() {
+            return bound() >= 64 ? bound() / 32 : 1;
         }
 
         int bound() {
@@ -42,12 +53,19 @@ public final class CudaAttention implements AttentionKernels {
         }
     }
 
-    private boolean fused(Dims s) {
-        String v = kernels.registry().forced("attention").orElse(s.bound() > 0 ? "v2" : "v1");
+    /**
+     * Forward and backward choose separately (the backward of any variant needs only the saved lse and
+     * output): measured on an H200, v2 is the faster forward and v3 the faster backward.
+     */
+    private String variant(Dims s, boolean backward) {
+        long buffer = 4L * s.bh() * s.tq() * s.tk();
+        boolean v3fits = buffer <= V3_BUFFER_LIMIT;
+        String auto = backward ? (v3fits ? "v3" : s.bound() > 0 ? "v2" : "v1") : (s.bound() > 0 ? "v2" : v3fits ? "v3" : "v1");
+        String v = kernels.registry().forced("attention").orElse(auto);
         if (v.equals("v2") && s.bound() < 0) {
             throw new IllegalArgumentException("attention v2 takes head sizes up to 128, got " + Math.max(s.d(), s.dv()));
         }
-        return v.equals("v2");
+        return v;
     }
 
     private Object[] common(Dims s, Tensor q, Tensor k, Tensor v, Tensor pad, AttentionConfig c) {
@@ -67,7 +85,12 @@ public final class CudaAttention implements AttentionKernels {
         if (s.bh() == 0 || s.tq() == 0) {
             return;
         }
-        if (fused(s)) {
+        String variant = variant(s, false);
+        if (variant.equals("v3")) {
+            forwardOnGemm(s, q, k, v, keyPadding, config, out, lse);
+            return;
+        }
+        if (variant.equals("v2")) {
             Grid grid = Grid.of((s.tq() + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK, s.bh(), 1, ROWS_PER_BLOCK, 1);
             kernels.kernel(MODULE, "kmerl_attention_v2_fused_forward_d" + s.bound()).launch(grid,
                     concat(common(s, q, k, v, keyPadding, config), CudaStorage.at(out), CudaStorage.at(lse)));
@@ -96,14 +119,20 @@ public final class CudaAttention implements AttentionKernels {
         try (Tensor drow = kernels.scratch(DType.FLOAT32, rows)) {
             kernels.kernel(MODULE, "kmerl_attention_rowdot").launch(Grid.linear(rows, DeviceKernels.THREADS), rows,
                     s.dv(), CudaStorage.at(gradOut), CudaStorage.at(out), CudaStorage.at(drow));
-            if (fused(s)) {
+            String variant = variant(s, true);
+            if (variant.equals("v3")) {
+                backwardOnGemm(s, q, k, v, keyPadding, config, lse, gradOut, drow, gradQ, gradK, gradV);
+                return;
+            }
+            if (variant.equals("v2")) {
                 Object[] base = common(s, q, k, v, keyPadding, config);
+                int rowsPerBlock = ROWS_PER_BLOCK / s.backwardSplit();
                 kernels.kernel(MODULE, "kmerl_attention_v2_fused_dq_d" + s.bound()).launch(
-                        Grid.of((s.tq() + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK, s.bh(), 1, ROWS_PER_BLOCK, 1),
+                        Grid.of((s.tq() + rowsPerBlock - 1) / rowsPerBlock, s.bh(), 1, ROWS_PER_BLOCK, 1),
                         concat(base, CudaStorage.at(lse), CudaStorage.at(gradOut), CudaStorage.at(drow),
                                 CudaStorage.at(gradQ)));
                 kernels.kernel(MODULE, "kmerl_attention_v2_fused_dkdv_d" + s.bound()).launch(
-                        Grid.of((s.tk() + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK, s.bh(), 1, ROWS_PER_BLOCK, 1),
+                        Grid.of((s.tk() + rowsPerBlock - 1) / rowsPerBlock, s.bh(), 1, ROWS_PER_BLOCK, 1),
                         concat(base, CudaStorage.at(lse), CudaStorage.at(gradOut), CudaStorage.at(drow),
                                 CudaStorage.at(gradK), CudaStorage.at(gradV)));
                 return;
@@ -127,6 +156,54 @@ public final class CudaAttention implements AttentionKernels {
                         Grid.linear(s.bh() * s.tk() * s.d(), DeviceKernels.THREADS), s.bh(), s.tq(), s.tk(), s.d(),
                         CudaStorage.at(scores), CudaStorage.at(q), CudaStorage.at(gradK));
             }
+        }
+    }
+
+    // ------------------------------------------------------------------------------ v3 on the GEMMs
+
+    /** S = q·kᵀ (kᵀ made dense first, so the product takes the vectorised GEMM), softmax rows, out = P'·v. */
+    private void forwardOnGemm(Dims s, Tensor q, Tensor k, Tensor v, Tensor pad, AttentionConfig c, Tensor out, Tensor lse) {
+        int rows = s.bh() * s.tq();
+        try (Tensor kT = k.transpose(2, 3).contiguous();
+             Tensor scores = kernels.scratch(DType.FLOAT32, s.b(), s.h(), s.tq(), s.tk())) {
+            matmul.gemm(q, kT, scores, null);
+            kernels.kernel(MODULE, "kmerl_attention_v3_softmax_rows").launch(Grid.warpsPerRow(rows, 4), rows, s.h(),
+                    s.tq(), s.tk(), CudaStorage.at(scores), CudaStorage.atOrNull(pad), c.scale(), c.dropout(), c.seed(),
+                    c.offset(), CudaStorage.at(lse));
+            matmul.gemm(scores, v, out, null);
+        }
+    }
+
+    /**
+     * Recomputes S = q·kᵀ, gets dP = dO·vᵀ, turns both into dS and PK = P∘keep (one elementwise kernel), then
+     * dQ += dS·k, dK += dSᵀ·q, dV += PKᵀ·dO (the gradients may already hold values: they are added to).
+     */
+    private void backwardOnGemm(Dims s, Tensor q, Tensor k, Tensor v, Tensor pad, AttentionConfig c, Tensor lse,
+                                Tensor gradOut, Tensor drow, Tensor gradQ, Tensor gradK, Tensor gradV) {
+        int rows = s.bh() * s.tq();
+        try (Tensor kT = k.transpose(2, 3).contiguous(); Tensor vT = v.transpose(2, 3).contiguous();
+             Tensor scores = kernels.scratch(DType.FLOAT32, s.b(), s.h(), s.tq(), s.tk());
+             Tensor dp = kernels.scratch(DType.FLOAT32, s.b(), s.h(), s.tq(), s.tk())) {
+            matmul.gemm(q, kT, scores, null);
+            matmul.gemm(gradOut, vT, dp, null);
+            Tensor kept = dp;   // dP is read before PK is written at the same index, so PK can reuse its buffer
+            kernels.kernel(MODULE, "kmerl_attention_v3_dscores").launch(Grid.linear(rows * s.tk(), DeviceKernels.THREADS),
+                    rows, s.h(), s.tq(), s.tk(), CudaStorage.at(scores), CudaStorage.at(dp), CudaStorage.at(lse),
+                    CudaStorage.at(drow), CudaStorage.atOrNull(pad), c.scale(), c.dropout(), c.seed(), c.offset(),
+                    CudaStorage.at(kept));
+            accumulate(scores, k, gradQ);
+            try (Tensor dsT = scores.transpose(2, 3); Tensor pkT = kept.transpose(2, 3)) {
+                accumulate(dsT, q, gradK);
+                accumulate(pkT, gradOut, gradV);
+            }
+        }
+    }
+
+    /** grad += a·b. */
+    private void accumulate(Tensor a, Tensor b, Tensor grad) {
+        try (Tensor product = kernels.scratch(DType.FLOAT32, grad.shape())) {
+            matmul.gemm(a, b, product, null);
+            grad.addInPlace(product);
         }
     }
 }

@@ -116,10 +116,15 @@ public final class CudaLosses implements LossKernels {
             normalize(a, ua, na);
             normalize(b, ub, nb);
             matmul.gemm(ua, ubT, logits, null);
-            kernels.kernel(MODULE, "kmerl_clip_apply_temperature").launch(Grid.linear(n * n, DeviceKernels.THREADS),
-                    n * n, CudaStorage.at(logits), CudaStorage.at(temperature));
-            kernels.kernel(MODULE, "kmerl_clip_lse").launch(Grid.linear(2 * n, 128), n, CudaStorage.at(logits),
-                    CudaStorage.at(lseRows), CudaStorage.at(lseCols));
+            kernels.kernel(MODULE, "kmerl_clip_scale_lse_rows").launch(Grid.warpsPerRow(n, WARPS), n,
+                    CudaStorage.at(logits), CudaStorage.at(temperature), CudaStorage.at(lseRows));
+            int chunks = (n + 63) / 64;   // CLIP_ROWS_PER_CHUNK in loss.cu
+            try (Tensor pm = kernels.scratch(DType.FLOAT32, chunks, n); Tensor ps = kernels.scratch(DType.FLOAT32, chunks, n)) {
+                kernels.kernel(MODULE, "kmerl_clip_lse_cols_partial").launch(Grid.linear(chunks * n, DeviceKernels.THREADS),
+                        n, CudaStorage.at(logits), CudaStorage.at(pm), CudaStorage.at(ps));
+                kernels.kernel(MODULE, "kmerl_clip_lse_cols_finish").launch(Grid.linear(n, 128), n, CudaStorage.at(pm),
+                        CudaStorage.at(ps), CudaStorage.at(lseCols));
+            }
             kernels.kernel(MODULE, "kmerl_clip_loss").launch(Grid.singleBlock(256), n, CudaStorage.at(logits),
                     CudaStorage.at(lseRows), CudaStorage.at(lseCols), reduction == LossReduction.MEAN,
                     CudaStorage.at(loss));
@@ -138,12 +143,16 @@ public final class CudaLosses implements LossKernels {
              Tensor dua = kernels.scratch(DType.FLOAT32, n, d); Tensor dub = kernels.scratch(DType.FLOAT32, n, d)) {
             normalize(a, ua, na);
             normalize(b, ub, nb);
-            kernels.kernel(MODULE, "kmerl_clip_dlogits").launch(Grid.linear(n * n, DeviceKernels.THREADS), n,
-                    CudaStorage.at(logits), CudaStorage.at(lseRows), CudaStorage.at(lseCols), CudaStorage.at(gradLoss),
-                    CudaStorage.at(temperature), reduction == LossReduction.MEAN, CudaStorage.at(g));
-            if (gradTemperature != null) {
-                kernels.kernel(MODULE, "kmerl_clip_dtemperature").launch(Grid.singleBlock(1024), n, CudaStorage.at(g),
-                        CudaStorage.at(logits), CudaStorage.at(gradTemperature));
+            Grid grid = Grid.linear(Math.min(n * n, 1024 * DeviceKernels.THREADS), DeviceKernels.THREADS);
+            try (Tensor partial = kernels.scratch(DType.FLOAT32, grid.gridX())) {
+                kernels.kernel(MODULE, "kmerl_clip_dlogits").launch(grid, n, CudaStorage.at(logits),
+                        CudaStorage.at(lseRows), CudaStorage.at(lseCols), CudaStorage.at(gradLoss),
+                        CudaStorage.at(temperature), reduction == LossReduction.MEAN, CudaStorage.at(g),
+                        CudaStorage.at(partial));
+                if (gradTemperature != null) {
+                    kernels.kernel(MODULE, "kmerl_sum_to_scalar").launch(Grid.singleBlock(1024), grid.gridX(),
+                            CudaStorage.at(partial), 1.0, CudaStorage.at(gradTemperature));
+                }
             }
             matmul.gemm(g, ub, dua, null);    // dâ = G·b̂   (G carries the 1/τ)
             matmul.gemm(gT, ua, dub, null);   // db̂ = Gᵀ·â

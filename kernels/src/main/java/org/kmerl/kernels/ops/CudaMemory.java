@@ -9,23 +9,44 @@ import jcuda.Pointer;
 import org.kmerl.kernels.runtime.CachingAllocator;
 import org.kmerl.kernels.runtime.CudaStorage;
 import org.kmerl.kernels.runtime.Grid;
+import org.kmerl.kernels.runtime.PinnedStaging;
 import org.kmerl.tensor.DType;
 import org.kmerl.tensor.Storage;
 import org.kmerl.tensor.Tensor;
 import org.kmerl.tensor.backend.Backend;
 import org.kmerl.tensor.backend.MemoryKernels;
 
-/** Device buffers, host transfers, strided copies (with float/int conversion) and fills. */
+/**
+ * Device buffers, host transfers, strided copies (with float/int conversion) and fills. With
+ * {@code -Dkmerl.cuda.pinned=true}, transfers of at least {@link #PINNED_THRESHOLD} elements go through a
+ * pinned staging buffer. It is off by default: on the H200 machine we measured, copying the Java array
+ * into the pinned buffer cost more than the faster DMA saved (benchmarks/RESULTS.md has both rates).
+ */
 public final class CudaMemory implements MemoryKernels {
+    public static final int PINNED_THRESHOLD = 1 << 18;
+
     private final Backend backend;
     private final CachingAllocator allocator;
     private final DeviceKernels kernels;
     private final java.util.concurrent.atomic.AtomicLong downloads = new java.util.concurrent.atomic.AtomicLong();
 
+    private final PinnedStaging staging;
+    private volatile boolean pinned = Boolean.getBoolean("kmerl.cuda.pinned");
+
     public CudaMemory(Backend backend, CachingAllocator allocator, DeviceKernels kernels) {
         this.backend = backend;
         this.allocator = allocator;
         this.kernels = kernels;
+        this.staging = new PinnedStaging(kernels.context());
+    }
+
+    /** Whether large transfers go through the pinned staging buffer (for measuring both ways). */
+    public void setPinnedTransfers(boolean on) {
+        pinned = on;
+    }
+
+    private boolean staged(int length) {
+        return pinned && length >= PINNED_THRESHOLD;
     }
 
     @Override
@@ -46,7 +67,9 @@ public final class CudaMemory implements MemoryKernels {
     @Override
     public Storage upload(float[] data) {
         CudaStorage s = allocateUninitialized(DType.FLOAT32, data.length);
-        if (data.length > 0) {
+        if (staged(data.length)) {
+            staging.upload(data, s.pointer());
+        } else if (data.length > 0) {
             cuMemcpyHtoD(s.pointer(), Pointer.to(data), 4L * data.length);
         }
         return s;
@@ -55,7 +78,9 @@ public final class CudaMemory implements MemoryKernels {
     @Override
     public Storage upload(int[] data) {
         CudaStorage s = allocateUninitialized(DType.INT32, data.length);
-        if (data.length > 0) {
+        if (staged(data.length)) {
+            staging.upload(data, s.pointer());
+        } else if (data.length > 0) {
             cuMemcpyHtoD(s.pointer(), Pointer.to(data), 4L * data.length);
         }
         return s;
@@ -69,7 +94,9 @@ public final class CudaMemory implements MemoryKernels {
     @Override
     public void download(Tensor src, float[] dst) {
         downloads.incrementAndGet();
-        if (dst.length > 0) {
+        if (staged(dst.length)) {
+            staging.download(CudaStorage.at(src), dst);
+        } else if (dst.length > 0) {
             kernels.context().bind();
             cuMemcpyDtoH(Pointer.to(dst), CudaStorage.at(src), 4L * dst.length);
         }
@@ -78,7 +105,9 @@ public final class CudaMemory implements MemoryKernels {
     @Override
     public void download(Tensor src, int[] dst) {
         downloads.incrementAndGet();
-        if (dst.length > 0) {
+        if (staged(dst.length)) {
+            staging.download(CudaStorage.at(src), dst);
+        } else if (dst.length > 0) {
             kernels.context().bind();
             cuMemcpyDtoH(Pointer.to(dst), CudaStorage.at(src), 4L * dst.length);
         }

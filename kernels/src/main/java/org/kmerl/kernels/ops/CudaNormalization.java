@@ -19,7 +19,24 @@ public final class CudaNormalization implements NormalizationKernels {
     }
 
     private boolean warpPerRow(String op) {
-        return kernels.use(op, "v2", true);
+        return !kernels.registry().forced(op).map("v1"::equals).orElse(false);
+    }
+
+    /** float4 vectors per lane for a register-row kernel, or 0 when the rows do not qualify. */
+    private static int registerRows(int c, Tensor... operands) {
+        if (c % 4 != 0 || c > 1024) {
+            return 0;
+        }
+        for (Tensor t : operands) {
+            if (t != null && t.offset() % 4 != 0) {
+                return 0;
+            }
+        }
+        int vpl = 1;
+        while (128 * vpl < c) {
+            vpl *= 2;
+        }
+        return vpl;
     }
 
     private Grid rowsGrid(String op, int rows) {
@@ -49,9 +66,15 @@ public final class CudaNormalization implements NormalizationKernels {
     private void softmaxRows(Tensor x, Tensor out, boolean log) {
         int c = x.dim(-1);
         int rows = c == 0 ? 0 : x.numel() / c;
-        String v = kernels.registry().forced("softmax").orElse(c > 1024 ? "v3" : "v2");
+        int vpl = registerRows(c, x, out);
+        String v = kernels.registry().forced("softmax").orElse(vpl > 0 ? "v4" : c > 1024 ? "v3" : "v2");
+        if (v.equals("v4") && vpl == 0) {
+            v = "v2";   // rows that do not fit the register kernel
+        }
         Object[] args = {rows, c, CudaStorage.at(x), CudaStorage.at(out), log};
         switch (v) {
+            case "v4" -> kernels.kernel(MODULE, "kmerl_softmax_v4_register_rows_" + vpl)
+                    .launch(Grid.warpsPerRow(rows, WARPS), args);
             case "v1" -> kernels.kernel(MODULE, "kmerl_softmax_v1_thread_per_row").launch(Grid.linear(rows, 128), args);
             case "v2" -> kernels.kernel(MODULE, "kmerl_softmax_v2_warp_per_row").launch(Grid.warpsPerRow(rows, WARPS), args);
             case "v3" -> kernels.kernel(MODULE, "kmerl_softmax_v3_block_per_row")
@@ -94,7 +117,10 @@ public final class CudaNormalization implements NormalizationKernels {
     public void layerNormForward(Tensor x, Tensor weight, Tensor bias, float eps, Tensor y, Tensor mean, Tensor rstd) {
         int c = x.dim(-1);
         int rows = c == 0 ? 0 : x.numel() / c;
-        String name = warpPerRow("layernorm") ? "kmerl_layernorm_v2_warp_per_row" : "kmerl_layernorm_v1_thread_per_row";
+        int vpl = registerRows(c, x, weight, bias, y);
+        String v = kernels.registry().forced("layernorm").orElse(vpl > 0 ? "v3" : "v2");
+        String name = v.equals("v1") ? "kmerl_layernorm_v1_thread_per_row"
+                : v.equals("v3") && vpl > 0 ? "kmerl_layernorm_v3_register_rows_" + vpl : "kmerl_layernorm_v2_warp_per_row";
         kernels.kernel(MODULE, name).launch(rowsGrid("layernorm", rows), rows, c, CudaStorage.at(x),
                 CudaStorage.atOrNull(weight), CudaStorage.atOrNull(bias), eps, CudaStorage.at(y), CudaStorage.at(mean),
                 CudaStorage.at(rstd));

@@ -44,9 +44,4 @@ public final class DeviceKernels {
     Tensor scratchZeros(DType dtype, int... shape) {
         return Tensor.zeros(dtype, device, shape);
     }
-
-    /** True when the variant forced for {@code op} is {@code name}, or none is forced and {@code auto} holds. */
-    boolean use(String op, String name, boolean auto) {
-        return registry.forced(op).map(name::equals).orElse(auto);
-    }
 }

@@ -20,6 +20,9 @@ import jcuda.driver.CUmodule;
  */
 public final class PtxLibrary {
     static final String RESOURCE_DIR = "/org/kmerl/kernels/ptx/";
+    /** One module per .cu file in kernels/src/main/cuda. */
+    public static final java.util.List<String> MODULES = java.util.List.of("attention", "elementwise", "gemm", "indexing",
+            "loss", "memory", "normalization", "optimizer", "random", "reduction");
 
     private final CudaContext context;
     private final Map<String, CUmodule> modules = new ConcurrentHashMap<>();
@@ -78,7 +81,9 @@ public final class PtxLibrary {
     private static byte[] read(String module) {
         try (InputStream in = PtxLibrary.class.getResourceAsStream(RESOURCE_DIR + module + ".ptx")) {
             if (in == null) {
-                throw new IllegalStateException("no " + module + ".ptx in this build: " + missingReason());
+                String why = missingReason();
+                throw new IllegalArgumentException("no " + module + ".ptx in this build: " + (why != null ? why
+                        : "the modules are " + String.join(", ", MODULES)));
             }
             return in.readAllBytes();
         } catch (IOException e) {

@@ -31,6 +31,23 @@ class MemoryParityTest {
     }
 
     @Test
+    void largeTransfersPinnedAndPageable() {
+        CudaBackend b = Gpu.backend();
+        int n = org.kmerl.kernels.ops.CudaMemory.PINNED_THRESHOLD + 3;
+        Tensor x = new TestData(2).normal(n);
+        int[] ints = new int[n];
+        for (int i = 0; i < n; i++) {
+            ints[i] = i * 31 - 7;
+        }
+        for (boolean pinned : new boolean[] {true, false}) {
+            b.memory().setPinnedTransfers(pinned);
+            assertArrayEquals(x.toFloatArray(), Gpu.on(x).toFloatArray(), "floats, pinned " + pinned);
+            assertArrayEquals(ints, Tensor.ofInts(ints, n).to(Gpu.DEVICE).toIntArray(), "ints, pinned " + pinned);
+        }
+        b.memory().setPinnedTransfers(Boolean.getBoolean("kmerl.cuda.pinned"));
+    }
+
+    @Test
     void convertsBetweenFloatAndIntLikeJava() {
         Gpu.backend();
         float[] values = {-2.7f, -0.5f, 0f, 0.99f, 3.5f, 1e10f, -1e10f, Float.NaN};

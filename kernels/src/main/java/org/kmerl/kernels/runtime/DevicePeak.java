@@ -1,11 +1,11 @@
-package org.kmerl.benchmarks.gpu;
+package org.kmerl.kernels.runtime;
 
 /**
  * Datasheet peaks of the cards we measure on, to turn a rate into "% of peak": HBM bandwidth and FP32
  * (non-tensor-core) throughput. Unknown cards get no percentage rather than a guessed one.
  */
-record DevicePeak(String card, double bytesPerSecond, double flopsPerSecond) {
-    static DevicePeak of(String deviceName) {
+public record DevicePeak(String card, double bytesPerSecond, double flopsPerSecond) {
+    public static DevicePeak of(String deviceName) {
         String n = deviceName.toUpperCase();
         if (n.contains("H200")) {
             return new DevicePeak("H200 SXM", 4.8e12, 67e12);
@@ -22,7 +22,8 @@ record DevicePeak(String card, double bytesPerSecond, double flopsPerSecond) {
         return new DevicePeak(deviceName, Double.NaN, Double.NaN);
     }
 
-    String percent(double flops, double bytes, double seconds) {
+    /** "% of peak" of a measured rate: FLOP-bound when flops > 0, else bandwidth-bound; empty if the card is unknown. */
+    public String percent(double flops, double bytes, double seconds) {
         double pct = flops > 0 ? flops / seconds / flopsPerSecond * 100 : bytes / seconds / bytesPerSecond * 100;
         return Double.isNaN(pct) ? "" : String.format("%.1f%%", pct);
     }

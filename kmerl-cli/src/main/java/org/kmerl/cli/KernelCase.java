@@ -1,0 +1,128 @@
+package org.kmerl.cli;
+
+import java.util.Arrays;
+import org.kmerl.tensor.AttentionOps;
+import org.kmerl.tensor.Device;
+import org.kmerl.tensor.Generator;
+import org.kmerl.tensor.MatmulOps;
+import org.kmerl.tensor.NormOps;
+import org.kmerl.tensor.ReductionOps;
+import org.kmerl.tensor.Tensor;
+import org.kmerl.tensor.backend.AttentionConfig;
+
+/**
+ * One op of {@code kmerl kernels bench}: how to make its inputs at a shape, run it, count its work, and
+ * check it against the CPU backend on a shape cut down to at most 256 per axis.
+ */
+record KernelCase(String op, int[] shape) {
+    private static final int CHECK_LIMIT = 256;
+
+    static KernelCase of(String op, String shapeText) {
+        String s = shapeText != null ? shapeText : switch (op) {
+            case "gemm" -> "4096x4096x4096";
+            case "softmax", "layernorm" -> "16384x384";
+            case "attention" -> "32x6x256x64";
+            case "reduce" -> "16777216";
+            default -> throw new IllegalArgumentException("unknown op '" + op
+                    + "' (gemm, softmax, layernorm, attention or reduce)");
+        };
+        int[] dims;
+        try {
+            dims = Arrays.stream(s.split("x")).mapToInt(Integer::parseInt).toArray();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--shape must look like 4096x4096x4096, got '" + s + "'");
+        }
+        int want = switch (op) {
+            case "gemm" -> 3;
+            case "softmax", "layernorm" -> 2;
+            case "attention" -> 4;
+            default -> 1;
+        };
+        if (dims.length != want || Arrays.stream(dims).anyMatch(x -> x <= 0)) {
+            throw new IllegalArgumentException(op + " takes a shape of " + want + " positive sizes, got '" + s + "'");
+        }
+        return new KernelCase(op, dims);
+    }
+
+    String registryOp() {
+        return op;
+    }
+
+    String describe() {
+        return op + " " + shapeText(shape);
+    }
+
+    String checkShape() {
+        return shapeText(small());
+    }
+
+    private static String shapeText(int[] s) {
+        return String.join("x", Arrays.stream(s).mapToObj(Integer::toString).toList());
+    }
+
+    private int[] small() {
+        return Arrays.stream(shape).map(x -> Math.min(x, CHECK_LIMIT)).toArray();
+    }
+
+    double flops() {
+        return switch (op) {
+            case "gemm" -> 2.0 * shape[0] * shape[1] * shape[2];
+            case "attention" -> 4.0 * shape[0] * shape[1] * shape[2] * shape[2] * shape[3];
+            default -> 0;
+        };
+    }
+
+    /** Bytes that must move: inputs read once and outputs written once, 4 bytes each. */
+    double bytes() {
+        return switch (op) {
+            case "softmax", "layernorm" -> 8.0 * shape[0] * shape[1];
+            case "reduce" -> 4.0 * shape[0];
+            default -> 0;
+        };
+    }
+
+    Tensor[] inputs(int[] s, Device d, Generator g) {
+        return switch (op) {
+            case "gemm" -> new Tensor[] {g.normal(0, 1, d, s[0], s[2]), g.normal(0, 1, d, s[2], s[1])};
+            case "softmax" -> new Tensor[] {g.normal(0, 1, d, s)};
+            case "layernorm" -> new Tensor[] {g.normal(0, 1, d, s), g.normal(0, 1, d, s[1]), g.normal(0, 1, d, s[1])};
+            case "attention" -> new Tensor[] {g.normal(0, 1, d, s), g.normal(0, 1, d, s), g.normal(0, 1, d, s)};
+            default -> new Tensor[] {g.normal(0, 1, d, s)};
+        };
+    }
+
+    Tensor run(Tensor[] in) {
+        return switch (op) {
+            case "gemm" -> MatmulOps.matmul(in[0], in[1]);
+            case "softmax" -> NormOps.softmax(in[0], 1);
+            case "layernorm" -> NormOps.layerNorm(in[0], in[1], in[2], 1e-5f).y();
+            case "attention" -> AttentionOps.forward(in[0], in[1], in[2], null,
+                    AttentionConfig.noDropout((float) (1 / Math.sqrt(in[0].dim(3))))).out();
+            default -> ReductionOps.sum(in[0], new int[] {0}, false);
+        };
+    }
+
+    /** Largest relative error of the device result against the CPU backend on the small shape. */
+    double check(Device d) {
+        Tensor[] cpu = inputs(small(), Device.CPU, new Generator(3));
+        Tensor[] dev = new Tensor[cpu.length];
+        for (int i = 0; i < cpu.length; i++) {
+            dev[i] = cpu[i].to(d);
+        }
+        float[] expected = run(cpu).toFloatArray();
+        float[] actual = run(dev).toFloatArray();
+        double worst = 0;
+        double scale = 1e-6;
+        for (float e : expected) {
+            scale = Math.max(scale, Math.abs(e));
+        }
+        for (int i = 0; i < expected.length; i++) {
+            worst = Math.max(worst, Math.abs(expected[i] - actual[i]) / Math.max(Math.abs(expected[i]), 1e-3 * scale));
+        }
+        if (!(worst < 1e-3)) {
+            throw new IllegalStateException(op + " " + describe() + ": the device result differs from the CPU reference"
+                    + " (max rel. error " + worst + "); not timing a wrong kernel");
+        }
+        return worst;
+    }
+}
