@@ -33,6 +33,7 @@ for step in $steps; do
         grep -E "ERROR SUMMARY|RACECHECK SUMMARY|tests (successful|failed)|Error|error" "$out/sanitizer-$tool.log" | head -20
       done ;;
     bench)
+      $java -cp "$cp" org.kmerl.benchmarks.gpu.LaunchOverheadBench 2>&1 | tee "$out/launch.log"
       $java -cp "$cp" org.kmerl.benchmarks.gpu.GpuKernelBench "$out/kmerl.jsonl" 2>&1 | tee "$out/bench.log"
       python3 benchmarks/gpu/torch_peer.py "$out/torch.jsonl" 2>&1 | tee "$out/torch.log"
       case $(cat "$out/device.txt") in   # datasheet peaks (HBM bytes/s, FP32 FLOP/s) for the % columns

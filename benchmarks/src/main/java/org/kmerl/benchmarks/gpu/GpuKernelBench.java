@@ -175,6 +175,12 @@ public final class GpuKernelBench {
                 () -> LossOps.crossEntropy(logits, targets, 0f, -100, LossReduction.MEAN).loss());
     }
 
+    private static void call(Supplier<Tensor> body) {
+        try (TensorScope scope = TensorScope.open()) {
+            body.get();
+        }
+    }
+
     /** The target case: forward and backward of fused attention at B=8, H=6, T=1200, D=64. */
     private void attentionStep() {
         int[] s = {8, 6, 1200, 64};
@@ -205,25 +211,27 @@ public final class GpuKernelBench {
         });
     }
 
-    /** Warm-up, then enough repetitions for ~50 ms (at most 50), timed as one span of CUDA events. */
+    /**
+     * Warm-up (200 calls when a call takes under 1 ms, so the JIT has compiled the Java side of small
+     * ops; 2 otherwise), then enough repetitions for about 20 ms (3 to 5,000), timed as one span of
+     * CUDA events.
+     */
     private void time(String op, String shape, String registryOp, String variant, double flops, double bytes,
                       Supplier<Tensor> body) {
         AutoCloseable forced = registryOp == null ? () -> { } : backend.registry().force(registryOp, variant);
         try (forced; CudaTimer timer = new CudaTimer(backend.context())) {
-            float probe = 0;
-            for (int i = 0; i < 2; i++) {
-                try (TensorScope scope = TensorScope.open()) {
-                    timer.start();
-                    body.get();
-                    probe = timer.stopMillis();
-                }
+            timer.start();
+            call(body);
+            int warmUp = timer.stopMillis() < 1 ? 200 : 2;
+            timer.start();
+            for (int i = 1; i < warmUp; i++) {
+                call(body);
             }
-            int reps = (int) Math.max(3, Math.min(50, 50 / Math.max(probe, 1e-3)));
+            double perCall = timer.stopMillis() / (warmUp - 1);
+            int reps = (int) Math.max(3, Math.min(5000, 20 / Math.max(perCall, 1e-3)));
             timer.start();
             for (int i = 0; i < reps; i++) {
-                try (TensorScope scope = TensorScope.open()) {
-                    body.get();
-                }
+                call(body);
             }
             double ms = timer.stopMillis() / reps;
             double seconds = ms / 1e3;

@@ -7,7 +7,6 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import jcuda.CudaException;
-import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUresult;
 import org.kmerl.tensor.MemoryStats;
 
@@ -27,7 +26,7 @@ public final class CachingAllocator {
 
     private final CudaContext context;
     private final MemoryStats stats;
-    private final Map<Long, ArrayDeque<CUdeviceptr>> free = new HashMap<>();
+    private final Map<Long, ArrayDeque<DevicePointer>> free = new HashMap<>();
     private long cachedBytes;
 
     public CachingAllocator(CudaContext context, MemoryStats stats) {
@@ -41,16 +40,16 @@ public final class CachingAllocator {
     }
 
     /** A block of at least {@code bytes}; its contents are whatever the last user left. */
-    public synchronized CUdeviceptr allocate(long bytes) {
+    public synchronized DevicePointer allocate(long bytes) {
         long size = roundedSize(bytes);
-        ArrayDeque<CUdeviceptr> list = free.get(size);
+        ArrayDeque<DevicePointer> list = free.get(size);
         if (list != null && !list.isEmpty()) {
             cachedBytes -= size;
             stats.onCacheChange(-size);
             return list.pop();
         }
         context.bind();
-        CUdeviceptr ptr = new CUdeviceptr();
+        DevicePointer ptr = new DevicePointer();
         try {
             cuMemAlloc(ptr, size);
         } catch (CudaException e) {
@@ -69,7 +68,7 @@ public final class CachingAllocator {
     }
 
     /** Returns a block to the cache (no driver call: safe from the Cleaner thread). */
-    public synchronized void release(CUdeviceptr ptr, long bytes) {
+    public synchronized void release(DevicePointer ptr, long bytes) {
         long size = roundedSize(bytes);
         free.computeIfAbsent(size, s -> new ArrayDeque<>()).push(ptr);
         cachedBytes += size;
@@ -79,8 +78,8 @@ public final class CachingAllocator {
     /** Hands every cached block back to the driver. */
     public synchronized void emptyCache() {
         context.bind();
-        for (Map.Entry<Long, ArrayDeque<CUdeviceptr>> e : free.entrySet()) {
-            for (CUdeviceptr p : e.getValue()) {
+        for (Map.Entry<Long, ArrayDeque<DevicePointer>> e : free.entrySet()) {
+            for (DevicePointer p : e.getValue()) {
                 cuMemFree(p);
             }
         }

@@ -1,6 +1,5 @@
 package org.kmerl.kernels.runtime;
 
-import jcuda.driver.CUdeviceptr;
 import org.kmerl.tensor.DType;
 import org.kmerl.tensor.MemoryStats;
 import org.kmerl.tensor.Storage;
@@ -9,19 +8,19 @@ import org.kmerl.tensor.backend.Backend;
 
 /** A device buffer from the {@link CachingAllocator}; released to the cache when its last view closes. */
 public final class CudaStorage extends Storage {
-    private final CUdeviceptr pointer;
+    private final DevicePointer pointer;
 
     public CudaStorage(Backend backend, CachingAllocator allocator, DType dtype, int length) {
         this(backend, allocator, dtype, length, allocator.allocate(Math.max(1L, (long) length) * dtype.byteSize()));
     }
 
-    private CudaStorage(Backend backend, CachingAllocator allocator, DType dtype, int length, CUdeviceptr pointer) {
+    private CudaStorage(Backend backend, CachingAllocator allocator, DType dtype, int length, DevicePointer pointer) {
         super(backend, dtype, length, release(backend.memoryStats(), allocator, pointer, (long) length * dtype.byteSize()));
         this.pointer = pointer;
     }
 
     // Must not capture the storage (or the Cleaner could never run).
-    private static Runnable release(MemoryStats stats, CachingAllocator allocator, CUdeviceptr pointer, long bytes) {
+    private static Runnable release(MemoryStats stats, CachingAllocator allocator, DevicePointer pointer, long bytes) {
         stats.onAllocate(bytes);
         return () -> {
             stats.onFree(bytes);
@@ -29,22 +28,22 @@ public final class CudaStorage extends Storage {
         };
     }
 
-    public CUdeviceptr pointer() {
+    public DevicePointer pointer() {
         return pointer;
     }
 
     /** The start of a tensor's storage (kernels add the tensor's offset themselves, through its strides). */
-    public static CUdeviceptr base(Tensor t) {
+    public static DevicePointer base(Tensor t) {
         return of(t).pointer;
     }
 
     /** The address of a tensor's first element (for kernels that take dense operands). */
-    public static CUdeviceptr at(Tensor t) {
-        return of(t).pointer.withByteOffset((long) t.offset() * t.dtype().byteSize());
+    public static DevicePointer at(Tensor t) {
+        return of(t).pointer.plus((long) t.offset() * t.dtype().byteSize());
     }
 
     /** {@link #at} or null for a null tensor (optional operands). */
-    public static CUdeviceptr atOrNull(Tensor t) {
+    public static DevicePointer atOrNull(Tensor t) {
         return t == null ? null : at(t);
     }
 
