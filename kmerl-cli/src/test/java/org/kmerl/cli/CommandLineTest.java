@@ -60,6 +60,49 @@ class CommandLineTest {
     }
 
     @Test
+    void dataInspectAndPlotAWfdbRecord(@TempDir Path tmp) throws Exception {
+        float[][] x = new float[12][1000];
+        for (int l = 0; l < 12; l++) {
+            for (int i = 0; i < 1000; i++) {
+                x[l][i] = (float) Math.sin(i / 20.0) * (l + 1) / 10f;
+            }
+        }
+        x[2][5] = Float.NaN;
+        org.kmerl.model.data.EcgRecord r = new org.kmerl.model.data.EcgRecord("gen", 100,
+                java.util.List.of(org.kmerl.model.data.Lead.values()), x, "", java.util.Set.of(), java.util.Map.of());
+        org.kmerl.model.data.wfdb.WfdbWriter.write(r, tmp, "gen", 1000, java.util.List.of());
+        Result inspect = run("data", "inspect", tmp.resolve("gen").toString());
+        assertEquals(0, inspect.exitCode(), inspect.err());
+        assertTrue(inspect.out().contains("rate     100 Hz, 1000 samples, 10.00 s"), inspect.out());
+        assertTrue(inspect.out().matches("(?s).*\\nIII .* 1\\n.*"), "one missing sample in III: " + inspect.out());
+        Path png = tmp.resolve("gen.png");
+        Result plot = run("data", "plot", tmp.resolve("gen.hea").toString(), "-o", png.toString());
+        assertEquals(0, plot.exitCode(), plot.err());
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+        assertTrue(img.getWidth() > 1500 && img.getHeight() > 800, img.getWidth() + "x" + img.getHeight());
+        Result missing = run("data", "inspect", tmp.resolve("nope").toString());
+        assertEquals(1, missing.exitCode());
+        assertTrue(missing.err().contains("nope.hea"), missing.err());
+    }
+
+    @Test
+    void dataSynthThenCache(@TempDir Path tmp) throws Exception {
+        Result synth = run("data", "synth", "-n", "3", "--seed", "2", "-o", tmp.resolve("syn").toString());
+        assertEquals(0, synth.exitCode(), synth.err());
+        assertEquals(4, java.nio.file.Files.readAllLines(tmp.resolve("syn/reports.csv")).size());
+        Result cache = run("data", "cache", tmp.resolve("syn").toString(), "-o", tmp.resolve("cache").toString(),
+                "--rate", "100", "--length", "1000", "--threads", "1");
+        assertEquals(0, cache.exitCode(), cache.err());
+        assertTrue(cache.out().contains("cached   3 records"), cache.out());
+        try (org.kmerl.model.data.cache.SampleCache c = org.kmerl.model.data.cache.SampleCache.open(tmp.resolve("cache"))) {
+            assertEquals(3, c.doneRows().length);
+        }
+        Result band = run("data", "cache", tmp.resolve("syn").toString(), "-o", tmp.resolve("c2").toString(), "--band", "5");
+        assertEquals(1, band.exitCode());
+        assertTrue(band.err().contains("--band takes LOW,HIGH"), band.err());
+    }
+
+    @Test
     void helpListsTheCommands() {
         Result r = run("--help");
         assertEquals(0, r.exitCode());

@@ -43,14 +43,27 @@ public final class Challenge2021 {
         WfdbHeader header = WfdbHeader.read(hea);
         String source = hea.toString();
         checkMatrix(hea, header);
+        Map<String, String> metadata = metadata(header);
+        Set<String> labels = labels(header, mapping, source);
+        // The id comes from the file name: some Georgia headers name the record "E00271.mat".
+        String id = hea.getFileName().toString().replaceFirst("\\.hea$", "");
+        return WfdbEcg.toEcg(WfdbReader.read(hea), source, id, "", labels, metadata);
+    }
+
+    /** Age, sex and the raw Dx codes from the header's comment lines. */
+    public static Map<String, String> metadata(WfdbHeader header) {
         Map<String, String> fields = comments(header.comments());
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("age", fields.getOrDefault("age", ""));
         metadata.put("sex", fields.getOrDefault("sex", ""));
-        String dx = fields.getOrDefault("dx", "");
-        metadata.put("dx", dx);
+        metadata.put("dx", fields.getOrDefault("dx", ""));
+        return metadata;
+    }
+
+    /** The Dx codes as abbreviations ("SNOMED:code" when the mapping is null or lacks the code). */
+    public static Set<String> labels(WfdbHeader header, DxMapping mapping, String source) throws ModelFormatException {
         Set<String> labels = new LinkedHashSet<>();
-        for (String code : dx.split(",")) {
+        for (String code : comments(header.comments()).getOrDefault("dx", "").split(",")) {
             if (code.isBlank()) {
                 continue;
             }
@@ -60,9 +73,7 @@ public final class Challenge2021 {
             DxMapping.Diagnosis d = mapping == null ? null : mapping.get(code);
             labels.add(d == null ? "SNOMED:" + code.strip() : d.abbreviation());
         }
-        // The id comes from the file name: some Georgia headers name the record "E00271.mat".
-        String id = hea.getFileName().toString().replaceFirst("\\.hea$", "");
-        return WfdbEcg.toEcg(WfdbReader.read(hea), source, id, "", labels, metadata);
+        return labels;
     }
 
     /** The .mat file must hold one int16 matrix of leads x samples, where the WFDB header says. */

@@ -67,8 +67,8 @@ public final class Preprocessor {
     @Override
     public String toString() {
         return String.format("leads %s, %s Hz, band %s-%s Hz, %s samples (%s), %s",
-                String.join(",", leads.stream().map(Lead::label).toList()), rate, highPassHz > 0 ? highPassHz : "-",
-                lowPassHz > 0 ? lowPassHz : "-", length > 0 ? length : "all", crop, normalization);
+                String.join(",", leads.stream().map(Lead::label).toList()), rate, highPassHz > 0 ? highPassHz : "open",
+                lowPassHz > 0 ? lowPassHz : "open", length > 0 ? length : "all", crop, normalization);
     }
 
     public static final class Builder {

@@ -1,0 +1,56 @@
+package org.kmerl.model.data;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.kmerl.model.data.challenge.Challenge2021;
+import org.kmerl.model.data.challenge.DxMapping;
+import org.kmerl.model.data.ptbxl.PtbXl;
+import org.kmerl.model.data.ptbxl.PtbXlRecord;
+import org.kmerl.model.data.wfdb.WfdbHeader;
+
+/**
+ * Opens one record by path for the command line: a Challenge record (.mat signal file, labels through
+ * the Dx mapping when given) or any WFDB record; a record inside a PTB-XL folder also gets its report
+ * and SCP statements from {@code ptbxl_database.csv}.
+ */
+public final class EcgFiles {
+    private EcgFiles() {
+    }
+
+    public static EcgRecord open(Path record, DxMapping mapping) throws IOException {
+        Path hea = record.toString().endsWith(".hea") ? record : record.resolveSibling(record.getFileName() + ".hea");
+        WfdbHeader header = WfdbHeader.read(hea);
+        if (!header.signals().isEmpty() && header.signals().get(0).fileName().endsWith(".mat")) {
+            return Challenge2021.read(hea, mapping);
+        }
+        String id = hea.getFileName().toString().replaceFirst("\\.hea$", "");
+        Optional<Path> ptbxlRoot = ptbxlRoot(hea);
+        if (ptbxlRoot.isPresent()) {
+            PtbXl db = PtbXl.load(ptbxlRoot.get());
+            String rel = ptbxlRoot.get().relativize(hea.toAbsolutePath()).toString().replaceFirst("\\.hea$", "");
+            for (PtbXlRecord r : db.records()) {
+                if (rel.equals(r.filenameHr()) || rel.equals(r.filenameLr())) {
+                    return WfdbEcg.read(hea, id, r.report(), r.scpCodes().keySet(),
+                            Map.of("ecg_id", Integer.toString(r.ecgId()), "age", Double.toString(r.age()),
+                                    "sex", r.sex() == 0 ? "male" : "female"));
+                }
+            }
+        }
+        return WfdbEcg.read(hea, id, "", Set.of(), Map.of());
+    }
+
+    /** The nearest ancestor folder holding ptbxl_database.csv (at most three levels up). */
+    private static Optional<Path> ptbxlRoot(Path hea) {
+        Path dir = hea.toAbsolutePath().getParent();
+        for (int i = 0; i < 4 && dir != null; i++, dir = dir.getParent()) {
+            if (Files.exists(dir.resolve(PtbXl.DATABASE))) {
+                return Optional.of(dir);
+            }
+        }
+        return Optional.empty();
+    }
+}
