@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
             "  kmerl mine --reports ../shared/data/ptbxl --out mined/ptbxl",
             "  kmerl mine --reports reports.csv --out mined/mine --min-count 20 --no-uncertain",
+            "  kmerl mine --reports reports.csv --out mined/llm --llm http://localhost:8000/v1 --model llama-3.1-70b",
             "  kmerl mine evaluate --ptbxl ../shared/data/ptbxl --out docs/knowledge-agreement.md"})
 final class MineCommand implements Callable<Integer> {
     @Spec
@@ -48,6 +49,27 @@ final class MineCommand implements Callable<Integer> {
     @Option(names = "--vocabulary", paramLabel = "JSON", description = "a vocabulary file instead of the embedded one")
     Path vocabulary;
 
+    @Option(names = "--llm", paramLabel = "URL",
+            description = "an OpenAI-compatible server (e.g. http://localhost:8000/v1): extract, merge, organise and"
+                    + " verify entities with a model instead of the embedded vocabulary")
+    String llm;
+
+    @Option(names = "--model", paramLabel = "NAME", description = "the model to ask (with --llm)")
+    String model;
+
+    @Option(names = "--api-key-env", paramLabel = "VAR", defaultValue = "OPENAI_API_KEY",
+            description = "environment variable holding the API key, if the server wants one (default: ${DEFAULT-VALUE})")
+    String apiKeyEnv;
+
+    @Option(names = "--batch", defaultValue = "20", description = "reports per request (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--timeout", defaultValue = "120", description = "seconds per request (default: ${DEFAULT-VALUE})")
+    int timeoutSeconds;
+
+    @Option(names = "--retries", defaultValue = "4", description = "attempts per request (default: ${DEFAULT-VALUE})")
+    int retries;
+
     static EntityExtractor extractor(Path vocabulary) throws IOException {
         return new EntityExtractor(vocabulary == null ? Vocabulary.embedded() : Vocabulary.load(vocabulary));
     }
@@ -58,7 +80,23 @@ final class MineCommand implements Callable<Integer> {
             spec.commandLine().usage(spec.commandLine().getOut());
             return reports == null && out == null ? 0 : 2;
         }
+        if (llm != null && model == null) {
+            throw new IllegalArgumentException("--llm needs --model (the model name the server serves)");
+        }
         List<ReportTexts.Report> texts = ReportTexts.read(reports);
+        if (llm != null) {
+            org.kmerl.model.knowledge.llm.ChatClient client = new org.kmerl.model.knowledge.llm.ChatClient(llm, model,
+                    System.getenv(apiKeyEnv), java.time.Duration.ofSeconds(timeoutSeconds), retries, 1000);
+            try (org.kmerl.model.knowledge.llm.AnswerCache cache =
+                         new org.kmerl.model.knowledge.llm.AnswerCache(out.resolve("llm-cache.jsonl"));
+                 Progress progress = new Progress("mine (" + model + ")", texts.size(), "reports")) {
+                new org.kmerl.model.knowledge.llm.LlmMiner(client, cache, model, batch).run(texts, minCount, out,
+                        progress::done);
+            }
+            spec.commandLine().getOut().printf("mined %d reports with %s at %s (%d requests; answers cached in %s) -> %s%n",
+                    texts.size(), model, llm, client.requests(), out.resolve("llm-cache.jsonl"), out);
+            return 0;
+        }
         KnowledgeMiner miner = new KnowledgeMiner(extractor(vocabulary), !noUncertain);
         KnowledgeMiner.Result result;
         try (Progress progress = new Progress("mine", texts.size(), "reports")) {

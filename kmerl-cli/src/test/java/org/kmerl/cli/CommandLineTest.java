@@ -103,6 +103,25 @@ class CommandLineTest {
     }
 
     @Test
+    void mineWritesEntitiesAndRejectsBadTables(@TempDir Path tmp) throws Exception {
+        Path csv = tmp.resolve("reports.csv");
+        java.nio.file.Files.writeString(csv, "id,report\na,sinus rhythm. left bundle branch block.\n"
+                + "b,sinusrhythmus ueberdrehter linkstyp linksanteriorer hemiblock\n");
+        Result mine = run("mine", "--reports", csv.toString(), "--out", tmp.resolve("out").toString());
+        assertEquals(0, mine.exitCode(), mine.err());
+        assertTrue(mine.out().contains("mined 2 reports"), mine.out());
+        String labels = java.nio.file.Files.readString(tmp.resolve("out/labels.csv"));
+        assertTrue(labels.contains("a,bundle_branch_block;conduction;lbbb;rhythm;sinus_rhythm"), labels);
+        java.nio.file.Files.writeString(csv, "id;report\na;x\n");
+        Result bad = run("mine", "--reports", csv.toString(), "--out", tmp.resolve("out2").toString());
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.err().contains("reports.csv") && bad.err().contains("'id'"), bad.err());
+        Result noModel = run("mine", "--reports", csv.toString(), "--out", tmp.resolve("o3").toString(), "--llm",
+                "http://127.0.0.1:9/v1");
+        assertTrue(noModel.err().contains("--llm needs --model"), noModel.err());
+    }
+
+    @Test
     void helpListsTheCommands() {
         Result r = run("--help");
         assertEquals(0, r.exitCode());

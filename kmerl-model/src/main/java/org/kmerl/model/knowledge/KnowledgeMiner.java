@@ -1,23 +1,13 @@
 package org.kmerl.model.knowledge;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.IntConsumer;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 
 /**
  * The embedded mining job: every report through the {@link EntityExtractor} (asserted mentions, and the
@@ -59,46 +49,7 @@ public final class KnowledgeMiner {
     }
 
     public void write(Result r, Path out) throws IOException {
-        Files.createDirectories(out);
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode root = json.createObjectNode();
-        root.put("reports", r.reports().size());
-        root.put("uncertain_mentions_count", includeUncertain);
-        ArrayNode list = root.putArray("entities");
-        for (Map.Entry<String, Integer> e : r.counts().entrySet()) {
-            Entity entity = extractor.vocabulary().get(e.getKey());
-            ObjectNode n = list.addObject();
-            n.put("id", entity.id());
-            n.put("name", entity.name());
-            n.put("count", e.getValue());
-            entity.parents().forEach(n.withArray("parents")::add);
-            entity.scp().forEach(n.withArray("scp")::add);
-            entity.snomed().forEach(n.withArray("snomed")::add);
-            ObjectNode syn = n.putObject("synonyms");
-            entity.synonyms().forEach((lang, phrases) -> phrases.forEach(syn.withArray(lang)::add));
-        }
-        atomic(out.resolve("vocabulary.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(root));
-        StringWriter labels = new StringWriter();
-        try (CSVPrinter p = new CSVPrinter(labels, CSVFormat.DEFAULT.builder().setHeader("id", "entities").get())) {
-            for (int i = 0; i < r.reports().size(); i++) {
-                p.printRecord(r.reports().get(i).id(), String.join(";", r.labels().get(i).stream().sorted().toList()));
-            }
-        }
-        atomic(out.resolve("labels.csv"), labels.toString());
-        StringWriter freq = new StringWriter();
-        try (CSVPrinter p = new CSVPrinter(freq, CSVFormat.DEFAULT.builder().setHeader("entity", "name", "reports", "share")
-                .get())) {
-            for (Map.Entry<String, Integer> e : r.counts().entrySet()) {
-                p.printRecord(e.getKey(), extractor.vocabulary().get(e.getKey()).name(), e.getValue(),
-                        String.format(Locale.ROOT, "%.4f", e.getValue() / (double) Math.max(1, r.reports().size())));
-            }
-        }
-        atomic(out.resolve("frequencies.csv"), freq.toString());
-    }
-
-    private static void atomic(Path target, String text) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        MiningOutput.write(out, r.reports(), r.labels(), r.counts(), extractor.vocabulary()::get,
+                Map.of("mode", "embedded vocabulary", "uncertain_mentions_count", includeUncertain));
     }
 }
