@@ -13,6 +13,16 @@ final class Progress implements AutoCloseable {
                 .setUnit(" " + unit, 1).showSpeed().setUpdateIntervalMillis(250).continuousUpdate().build();
     }
 
+    /** Text shown after the bar (current loss terms, for instance). */
+    void message(String text) {
+        bar.setExtraMessage(text);
+    }
+
+    /** Whether standard error is a terminal a bar can redraw (bars are off in logs and pipes). */
+    static boolean interactive() {
+        return System.console() != null;
+    }
+
     /** Sets the count of finished items. */
     void done(long count) {
         bar.stepTo(count);

@@ -122,6 +122,36 @@ class CommandLineTest {
     }
 
     @Test
+    void pretrainRunsResumesAndRefusesBadConfigs(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        String[] args = {"pretrain", "--data", "synthetic", "--preset", "micro", "--steps", "4", "--batch-size", "8",
+            "--synthetic-records", "24", "--validation-records", "12", "--min-entity-count", "1", "--device", "cpu",
+            "--out", run.toString()};
+        Result r = run(args);
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("zero-shot AUROC query"), r.out());
+        assertTrue(r.out().contains("waiting for data"), "the summary says where the time went: " + r.out());
+        for (String f : new String[] {"metrics.jsonl", "curves.png", "summary.json", "config.json", "entities.json",
+            "best/model.safetensors", "checkpoints/step-000004/training-state.safetensors", "knowledge/vocabulary.json"}) {
+            assertTrue(java.nio.file.Files.exists(run.resolve(f)), f + " was written");
+        }
+        String[] more = args.clone();
+        more[6] = "6";
+        Result resumed = run(java.util.stream.Stream.concat(java.util.Arrays.stream(more), java.util.stream.Stream.of(
+                "--resume")).toArray(String[]::new));
+        assertEquals(0, resumed.exitCode(), resumed.err());
+        assertTrue(resumed.out().contains("at step 4"), resumed.out());
+        assertEquals(6, java.nio.file.Files.readAllLines(run.resolve("metrics.jsonl")).stream()
+                .filter(l -> l.contains("\"kind\":\"step\"")).count(), "one line per step across both runs");
+
+        Path config = tmp.resolve("bad.yaml");
+        java.nio.file.Files.writeString(config, "model:\n  encoder: {widht: 32}\n");
+        Result bad = run("pretrain", "--preset", "micro", "--config", config.toString(), "--out", tmp.resolve("x").toString());
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.err().contains("bad.yaml") && bad.err().contains("model.encoder.widht"), bad.err());
+    }
+
+    @Test
     void helpListsTheCommands() {
         Result r = run("--help");
         assertEquals(0, r.exitCode());

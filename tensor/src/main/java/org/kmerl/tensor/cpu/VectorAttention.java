@@ -196,17 +196,9 @@ final class VectorAttention implements AttentionKernels {
                             }
                             c.keepFactors(row, c0, bc, keep);
                             System.arraycopy(keep, 0, keepTile, at, bc);
-                            int j = 0;
-                            for (; j <= bc - L; j += L) {
-                                FloatVector p = VectorMath.exp(FloatVector.fromArray(S, s, at + j).sub(rowLse));
-                                p.intoArray(s, at + j);
-                                p.mul(FloatVector.fromArray(S, keep, j)).intoArray(pk, at + j);
-                            }
-                            for (; j < bc; j++) {
-                                float p = VectorMath.exp(s[at + j] - rowLse);
-                                s[at + j] = p;
-                                pk[at + j] = p * keep[j];
-                            }
+                            // exp in its own small loop: inlined there, boxed vectors here (see VectorMath).
+                            VectorMath.expInPlace(s, at, bc, rowLse);
+                            VectorRows.multiply(s, at, keep, 0, pk, at, bc);
                         }
                         int goRows = gradOut.offset() + (bh * c.tq + r0) * c.dv;
                         // dV += P'ᵀ dO

@@ -59,19 +59,28 @@ final class VectorElementwise implements ElementwiseKernels {
     }
 
     private static void unaryRow(UnaryOp op, float[] xs, int x0, float[] os, int o0, int n) {
+        if (op == UnaryOp.EXP) {
+            if (xs != os || x0 != o0) {
+                System.arraycopy(xs, x0, os, o0, n);
+            }
+            VectorMath.expInPlace(os, o0, n, 0f);
+            return;
+        }
+        if (op == UnaryOp.TANH) {
+            VectorMath.tanh(xs, x0, os, o0, n);
+            return;
+        }
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector x = FloatVector.fromArray(S, xs, x0 + i);
             FloatVector y = switch (op) {
                 case NEG -> x.neg();
-                case EXP -> VectorMath.exp(x);
                 case LOG -> VectorMath.log(x);
                 case SQRT -> x.sqrt();
                 case RSQRT -> x.broadcast(1f).div(x.sqrt());
                 case RECIPROCAL -> x.broadcast(1f).div(x);
                 case SQUARE -> x.mul(x);
                 case ABS -> x.abs();
-                case TANH -> VectorMath.tanh(x);
                 case RELU -> x.max(0f);
                 default -> throw new IllegalArgumentException(op + " has its own loop");
             };
@@ -129,49 +138,99 @@ final class VectorElementwise implements ElementwiseKernels {
         }
     }
 
-    // GELU runs in two passes (two loops, each its own JIT compilation unit): Φ(x) into the output,
-    // then the rest. In one method, the inlined vector code of both exceeded C2's node budget and
-    // fell back to boxed vectors (200 MB of garbage per ViT training step, measured with JFR);
-    // the extra pass over the output costs far less.
+    // GELU runs in passes, each a small loop that is its own JIT compilation unit: Φ(x) into the
+    // output, then the rest; and inside Φ and φ the exponential is its own pass over a block
+    // (VectorMath.expInPlace). In one method, the inlined vector code exceeded C2's node budget, or
+    // the compiled exp was "too large" to inline, and the vectors fell back to boxed objects and the
+    // Vector API's Java fallbacks (seen with JFR: 20% of a K-MERL step in blendTemplate, reinterpret
+    // through a ByteBuffer, stOp). The extra passes over an L1-sized block cost far less.
+    private static final int BLOCK = 1024;
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[BLOCK]);
 
     /**
      * Φ(x) = erfc(-x/√2)/2 with Numerical Recipes' Chebyshev fit of erfc (relative error below
      * 1.2e-7): t = 1/(1 + z/2), erfc(z) = t·exp(-z² + P(t)) for z >= 0, and Φ(x) = 1 - Φ(-x) for x > 0.
+     * Three passes per block: the exponent -z² + P(t) into the output, exp in place, then t·e/2 and
+     * the reflection.
      */
     private static void normalCdf(float[] xs, int x0, float[] cdf, int c0, int n) {
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            FloatVector x = FloatVector.fromArray(S, xs, x0 + i);
-            FloatVector z = x.mul(INV_SQRT_2).abs();
-            FloatVector t = z.broadcast(1f).div(z.fma(0.5f, 1f));
-            FloatVector p = t.fma(0.17087277f, -0.82215223f);
-            p = p.mul(t).add(1.48851587f);
-            p = p.mul(t).add(-1.13520398f);
-            p = p.mul(t).add(0.27886807f);
-            p = p.mul(t).add(-0.18628806f);
-            p = p.mul(t).add(0.09678418f);
-            p = p.mul(t).add(0.37409196f);
-            p = p.mul(t).add(1.00002368f);
-            p = p.mul(t).add(-1.26551223f);
-            FloatVector tail = t.mul(VectorMath.exp(z.mul(z).neg().add(p))).mul(0.5f); // Φ(-|x|)
-            tail.blend(tail.neg().add(1f), x.compare(VectorOperators.GT, 0f)).intoArray(cdf, c0 + i);
+        int vectorized = n - n % L;
+        for (int b = 0; b < vectorized; b += BLOCK) {
+            int m = Math.min(BLOCK, vectorized - b);
+            erfcExponent(xs, x0 + b, cdf, c0 + b, m);
+            VectorMath.expInPlace(cdf, c0 + b, m, 0f);
+            erfcFinish(xs, x0 + b, cdf, c0 + b, m);
         }
-        for (; i < n; i++) {
+        for (int i = vectorized; i < n; i++) {
             cdf[c0 + i] = (float) org.kmerl.tensor.MathFunctions.normalCdf(xs[x0 + i]);
+        }
+    }
+
+    /**
+     * The exponent of erfc's fit, -z² + P(t), with z = |x|/√2 and t = 1/(1 + z/2); Horner's rule in
+     * FMAs. (Few vector operations per loop matter here: C2 inlines each Vector API call as a large
+     * tree before it collapses into one instruction, and a loop with too many runs out of its node
+     * budget, after which the remaining operations box their vectors.)
+     */
+    private static void erfcExponent(float[] xs, int x0, float[] out, int o0, int n) {
+        for (int i = 0; i < n; i += L) {
+            FloatVector z = FloatVector.fromArray(S, xs, x0 + i).mul(INV_SQRT_2).abs();
+            FloatVector t = FloatVector.broadcast(S, 1f).div(z.fma(0.5f, 1f));
+            FloatVector p = t.fma(0.17087277f, -0.82215223f);
+            p = p.fma(t, FloatVector.broadcast(S, 1.48851587f));
+            p = p.fma(t, FloatVector.broadcast(S, -1.13520398f));
+            p = p.fma(t, FloatVector.broadcast(S, 0.27886807f));
+            p = p.fma(t, FloatVector.broadcast(S, -0.18628806f));
+            p = p.fma(t, FloatVector.broadcast(S, 0.09678418f));
+            p = p.fma(t, FloatVector.broadcast(S, 0.37409196f));
+            p = p.fma(t, FloatVector.broadcast(S, 1.00002368f));
+            p = p.fma(t, FloatVector.broadcast(S, -1.26551223f));
+            z.neg().fma(z, p).intoArray(out, o0 + i);
+        }
+    }
+
+    private static void erfcFinish(float[] xs, int x0, float[] cdf, int c0, int n) {
+        for (int i = 0; i < n; i += L) {
+            FloatVector x = FloatVector.fromArray(S, xs, x0 + i);
+            FloatVector t = FloatVector.broadcast(S, 1f).div(x.mul(INV_SQRT_2).abs().fma(0.5f, 1f));
+            FloatVector tail = t.mul(FloatVector.fromArray(S, cdf, c0 + i)).mul(0.5f); // Φ(-|x|)
+            // Φ(x) = tail for x <= 0, 1 - tail for x > 0, without a mask: H = clamp(x·2^100, 0, 1) is
+            // 0 or 1 except for 0 < x < 2^-100, where tail is 0.5 and 1 - 2·tail is 0. (A blend with a
+            // compare mask here made C2 drop the store intrinsic and box every vector.)
+            FloatVector h = x.mul(0x1p100f).max(0f).min(1f);
+            h.fma(tail.mul(-2f).add(1f), tail).intoArray(cdf, c0 + i);
         }
     }
 
     /** The second backward pass: out = g·(out + x·φ(x)) where out holds Φ(x), φ(x) = exp(-x²/2)/√(2π). */
     private static void geluGradient(float[] xs, int x0, float[] gs, int g0, float[] os, int o0, int n) {
-        int i = 0;
-        for (; i <= n - L; i += L) {
+        int vectorized = n - n % L;
+        float[] pdf = SCRATCH.get();
+        for (int b = 0; b < vectorized; b += BLOCK) {
+            int m = Math.min(BLOCK, vectorized - b);
+            halfSquareNegated(xs, x0 + b, pdf, m);
+            VectorMath.expInPlace(pdf, 0, m, 0f);
+            geluGradientFinish(xs, x0 + b, gs, g0 + b, pdf, os, o0 + b, m);
+        }
+        for (int i = vectorized; i < n; i++) {
+            os[o0 + i] = gs[g0 + i] * UnaryOp.GELU.derivative(xs[x0 + i], 0f);
+        }
+    }
+
+    private static void halfSquareNegated(float[] xs, int x0, float[] out, int n) {
+        for (int i = 0; i < n; i += L) {
             FloatVector x = FloatVector.fromArray(S, xs, x0 + i);
-            FloatVector pdf = VectorMath.exp(x.mul(x).mul(-0.5f)).mul(INV_SQRT_2PI);
+            x.mul(x).mul(-0.5f).intoArray(out, i);
+        }
+    }
+
+    private static void geluGradientFinish(float[] xs, int x0, float[] gs, int g0, float[] expHalfSquare, float[] os,
+                                           int o0, int n) {
+        for (int i = 0; i < n; i += L) {
+            FloatVector x = FloatVector.fromArray(S, xs, x0 + i);
+            FloatVector pdf = FloatVector.fromArray(S, expHalfSquare, i).mul(INV_SQRT_2PI);
             FloatVector d = FloatVector.fromArray(S, os, o0 + i).add(x.mul(pdf));
             FloatVector.fromArray(S, gs, g0 + i).mul(d).intoArray(os, o0 + i);
-        }
-        for (; i < n; i++) {
-            os[o0 + i] = gs[g0 + i] * UnaryOp.GELU.derivative(xs[x0 + i], 0f);
         }
     }
 

@@ -161,20 +161,24 @@ final class VectorLosses implements LossKernels {
                 int at = lo + i * n;
                 int dAt = i * n;
                 float rowLse = rows[lseRows.offset() + i];
+                // The two softmaxes staged: exp(L - lseRow) into the output row, exp(L - lseCol) into a scratch row.
+                System.arraycopy(l, at, dl, dAt, n);
+                VectorMath.expInPlace(dl, dAt, n, rowLse);
+                float[] pcs = VectorRows.scratch(n);
+                VectorRows.subtract(l, at, colLse, 0, pcs, 0, n);
+                VectorMath.expInPlace(pcs, 0, n, 0f);
                 FloatVector acc = FloatVector.zero(S);
                 int j = 0;
                 for (; j <= n - L; j += L) {
                     FloatVector logit = FloatVector.fromArray(S, l, at + j);
-                    FloatVector pr = VectorMath.exp(logit.sub(rowLse));
-                    FloatVector pc = VectorMath.exp(logit.sub(FloatVector.fromArray(S, colLse, j)));
-                    FloatVector g = pr.add(pc).mul(w);
+                    FloatVector g = FloatVector.fromArray(S, dl, dAt + j).add(FloatVector.fromArray(S, pcs, j)).mul(w);
                     acc = g.fma(logit, acc);
                     g.intoArray(dl, dAt + j);
                 }
                 double t = VectorMath.sum(acc);
                 for (; j < n; j++) {
                     float logit = l[at + j];
-                    float g = w * (VectorMath.exp(logit - rowLse) + VectorMath.exp(logit - colLse[j]));
+                    float g = w * (dl[dAt + j] + pcs[j]);
                     t += g * logit;
                     dl[dAt + j] = g;
                 }
@@ -230,8 +234,11 @@ final class VectorLosses implements LossKernels {
                         max = max.max(FloatVector.fromArray(S, x, at + i * n + j));
                     }
                     FloatVector sum = FloatVector.zero(S);
+                    float[] staged = VectorRows.scratch(L);
                     for (int i = 0; i < n; i++) {
-                        sum = sum.add(VectorMath.exp(FloatVector.fromArray(S, x, at + i * n + j).sub(max)));
+                        FloatVector.fromArray(S, x, at + i * n + j).sub(max).intoArray(staged, 0);
+                        VectorMath.expInPlace(staged, 0, L, 0f);
+                        sum = sum.add(FloatVector.fromArray(S, staged, 0));
                     }
                     max.add(VectorMath.log(sum)).intoArray(out, off + j);
                 } else {

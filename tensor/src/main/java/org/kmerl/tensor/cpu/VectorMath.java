@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -31,9 +32,13 @@ final class VectorMath {
     /** 1.5·2^23: adding it rounds a float of magnitude < 2^22 to an integer, held in the low mantissa bits. */
     private static final float ROUNDER = 12582912f;
     private static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
-    /** exp overflows above this and underflows to 0 below the other (through the denormals). */
-    private static final float EXP_HI = 88.72283905206835f;
-    private static final float EXP_LO = -103.972077f;
+    /**
+     * exp's input is clamped to [EXP_LO, EXP_HI], and no special case is needed: e^EXP_HI overflows to
+     * +inf (ln of the largest float is 88.7228), e^EXP_LO rounds to exactly 0 (it is below half the
+     * smallest denormal, 2^-150), and NaN passes through the arithmetic.
+     */
+    private static final float EXP_HI = 88.8f;
+    private static final float EXP_LO = -104f;
     private static final float SQRT_HALF = 0.707106781186547524f;
 
     private VectorMath() {
@@ -43,58 +48,101 @@ final class VectorMath {
     // sum of lanes
 
     /**
-     * The lanes' sum, added in lane order. {@code reduceLanes(ADD)} may not be used for this: on
-     * Java 25 its compiled form adds in a tree while the uncompiled form adds in order, so the same
-     * vector sums to different floats before and after warm-up.
+     * Rotations by L/2, L/4, ..., 1 lanes: adding a vector to its rotations sums it in a fixed tree.
+     */
+    private static final VectorShuffle<Float>[] ROTATIONS = rotations();
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static VectorShuffle<Float>[] rotations() {
+        int lanes = S.length();
+        int steps = Integer.numberOfTrailingZeros(lanes);
+        VectorShuffle<Float>[] out = new VectorShuffle[steps];
+        for (int k = 0, half = lanes / 2; half >= 1; k++, half /= 2) {
+            int shift = half;
+            out[k] = VectorShuffle.fromOp(S, i -> (i + shift) % lanes);
+        }
+        return out;
+    }
+
+    /**
+     * The lanes' sum, added in a fixed tree (lane i + lane i+L/2, then pairs of those, ...), written
+     * with rotations and adds so that every tier computes the same tree. {@code reduceLanes(ADD)} may
+     * not be used: on Java 25 its compiled form adds in a tree while the uncompiled form adds in lane
+     * order, so the same vector summed to different floats before and after warm-up. (A scalar loop
+     * over {@code toArray()} was deterministic too, but cost a fifth of a layer norm.)
      */
     static float sum(FloatVector v) {
-        float[] lanes = v.toArray();
-        float s = 0f;
-        for (float x : lanes) {
-            s += x;
+        FloatVector acc = v;
+        for (VectorShuffle<Float> rotation : ROTATIONS) {
+            acc = acc.add(acc.rearrange(rotation));
         }
-        return s;
+        return acc.lane(0);
     }
 
     // ---------------------------------------------------------------------------------------------
     // exp
 
-    static FloatVector exp(FloatVector x) {
-        FloatVector c = x.max(EXP_LO).min(EXP_HI);
-        FloatVector t = c.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUNDER));
-        FloatVector n = t.sub(ROUNDER);
-        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), c);
-        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
-        FloatVector p = FloatVector.broadcast(S, 1.9875691500e-4f);
-        p = p.fma(r, FloatVector.broadcast(S, 1.3981999507e-3f));
-        p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
-        p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
-        p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
-        p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
-        FloatVector e = p.mul(r).fma(r, r).add(1f);
-        // 2^k in two factors, each a normal float for every k in [-150, 128].
-        IntVector k = t.reinterpretAsInts().sub(ROUNDER_BITS);
-        IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
-        FloatVector y = e.mul(powerOfTwo(k1)).mul(powerOfTwo(k.sub(k1)));
-        // Below the clamp the result is 0 (masked attention scores are -inf); above it, +inf; NaN stays NaN.
-        y = y.blend(0f, x.compare(VectorOperators.LT, EXP_LO));
-        y = y.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_HI));
-        return y.blend(x, x.compare(VectorOperators.NE, x));
+    /**
+     * {@code a[i] = exp(a[i] - shift)} for {@code i} in {@code [off, off+n)}: the one vector exp of
+     * the CPU backend, on arrays; lane for lane equal to the scalar twin {@link #exp(float)}.
+     *
+     * <p>Why arrays and one big method: vector code is only fast when C2 inlines all of it into one
+     * compilation unit. A caller that is large (an attention kernel's lambda, GELU with its
+     * polynomial) runs out of C2's inlining budget, and from there on every vector op is a real call
+     * on a boxed vector with no constant species, so the Vector API falls back to its Java code
+     * (JFR: stOp, blendTemplate, a ByteBuffer reinterpretation; 95 GB allocated in 40 ViT steps, the
+     * step 20% slower). This method's bytecode is larger than C2's FreqInlineSize (325 bytes), so it is
+     * never inlined into a caller: it is compiled on its own, where all of exp fits. Callers stage
+     * their arguments in an array (usually the output) and call it once per row or block.
+     */
+    static void expInPlace(float[] a, int off, int n, float shift) {
+        int lanes = S.length();
+        int full = n - n % lanes;
+        float[] pad = null;
+        for (int i = 0; i < n; i += lanes) {
+            float[] src = a;
+            int at = off + i;
+            if (i == full) {
+                // The last, partial vector goes through a padded copy: a vector costs less than the
+                // scalar twin on up to 15 values (rows of 120 or 56 scores end in 8), with equal bits.
+                pad = TAIL.get();
+                System.arraycopy(a, at, pad, 0, n - i);
+                src = pad;
+                at = 0;
+            }
+            FloatVector x = FloatVector.fromArray(S, src, at).sub(shift);
+            FloatVector c = x.max(EXP_LO).min(EXP_HI);
+            FloatVector t = c.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUNDER));
+            FloatVector m = t.sub(ROUNDER);
+            FloatVector r = m.fma(FloatVector.broadcast(S, -LN2_HI), c);
+            r = m.fma(FloatVector.broadcast(S, -LN2_LO), r);
+            FloatVector p = FloatVector.broadcast(S, 1.9875691500e-4f);
+            p = p.fma(r, FloatVector.broadcast(S, 1.3981999507e-3f));
+            p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
+            p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
+            p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
+            p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
+            FloatVector e = p.mul(r).fma(r, r).add(1f);
+            // 2^k in two factors, each a normal float for every k in [-150, 128].
+            IntVector k = t.reinterpretAsInts().sub(ROUNDER_BITS);
+            IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
+            FloatVector twoK1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector twoK2 = k.sub(k1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            e.mul(twoK1).mul(twoK2).intoArray(src, at);
+            if (src == pad) {
+                System.arraycopy(pad, 0, a, off + i, n - i);
+            }
+        }
     }
 
+    private static final ThreadLocal<float[]> TAIL = ThreadLocal.withInitial(() -> new float[S.length()]);
+
+    /** The scalar twin of {@link #expInPlace}: the same operations in the same order. */
     static float exp(float x) {
-        if (x != x) {
-            return x;
-        }
-        if (x < EXP_LO) {
-            return 0f;
-        }
-        if (x > EXP_HI) {
-            return Float.POSITIVE_INFINITY;
-        }
-        float t = Math.fma(x, LOG2E, ROUNDER);
+        float c = Math.min(Math.max(x, EXP_LO), EXP_HI);
+        float t = Math.fma(c, LOG2E, ROUNDER);
         float n = t - ROUNDER;
-        float r = Math.fma(n, -LN2_HI, x);
+        float r = Math.fma(n, -LN2_HI, c);
         r = Math.fma(n, -LN2_LO, r);
         float p = 1.9875691500e-4f;
         p = Math.fma(p, r, 1.3981999507e-3f);
@@ -108,9 +156,6 @@ final class VectorMath {
         return e * Float.intBitsToFloat((k1 + 127) << 23) * Float.intBitsToFloat((k - k1 + 127) << 23);
     }
 
-    private static FloatVector powerOfTwo(IntVector k) {
-        return k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-    }
 
     // ---------------------------------------------------------------------------------------------
     // log
@@ -183,20 +228,42 @@ final class VectorMath {
     // ---------------------------------------------------------------------------------------------
     // tanh
 
-    static FloatVector tanh(FloatVector x) {
-        FloatVector a = x.abs();
-        FloatVector z = x.mul(x);
-        FloatVector p = FloatVector.broadcast(S, -5.70498872745e-3f);
-        p = p.fma(z, FloatVector.broadcast(S, 2.06390887954e-2f));
-        p = p.fma(z, FloatVector.broadcast(S, -5.37397155531e-2f));
-        p = p.fma(z, FloatVector.broadcast(S, 1.33314422036e-1f));
-        p = p.fma(z, FloatVector.broadcast(S, -3.33332819422e-1f));
-        FloatVector near = p.mul(z).fma(x, x);
-        FloatVector far = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f)
-                .div(exp(a.add(a)).add(1f)));
-        far = far.blend(far.neg(), x.compare(VectorOperators.LT, 0f));
-        FloatVector y = near.blend(far, a.compare(VectorOperators.GE, 0.625f));
-        return y.blend(x, x.compare(VectorOperators.NE, x));
+    /**
+     * {@code out[i] = tanh(x[i])} over n values (out may be x): a polynomial below |x| = 0.625,
+     * 1 - 2/(e^{2|x|} + 1) above, the exponential staged in a scratch row through {@link #expInPlace}.
+     */
+    static void tanh(float[] x, int x0, float[] out, int o0, int n) {
+        int vectorized = n - n % S.length();
+        float[] e = VectorRows.scratch(vectorized);
+        for (int i = 0; i < vectorized; i += S.length()) {
+            FloatVector a = FloatVector.fromArray(S, x, x0 + i).abs();
+            a.add(a).intoArray(e, i);
+        }
+        expInPlace(e, 0, vectorized, 0f);
+        tanhFinish(x, x0, e, out, o0, vectorized);
+        for (int i = vectorized; i < n; i++) {
+            out[o0 + i] = tanh(x[x0 + i]);
+        }
+    }
+
+    /** out = tanh(x), with e^{2|x|} given in {@code exp2a}. */
+    private static void tanhFinish(float[] xs, int x0, float[] exp2a, float[] out, int o0, int n) {
+        for (int i = 0; i < n; i += S.length()) {
+            FloatVector x = FloatVector.fromArray(S, xs, x0 + i);
+            FloatVector a = x.abs();
+            FloatVector z = x.mul(x);
+            FloatVector p = FloatVector.broadcast(S, -5.70498872745e-3f);
+            p = p.fma(z, FloatVector.broadcast(S, 2.06390887954e-2f));
+            p = p.fma(z, FloatVector.broadcast(S, -5.37397155531e-2f));
+            p = p.fma(z, FloatVector.broadcast(S, 1.33314422036e-1f));
+            p = p.fma(z, FloatVector.broadcast(S, -3.33332819422e-1f));
+            FloatVector near = p.mul(z).fma(x, x);
+            FloatVector far = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f)
+                    .div(FloatVector.fromArray(S, exp2a, i).add(1f)));
+            far = far.blend(far.neg(), x.compare(VectorOperators.LT, 0f));
+            FloatVector y = near.blend(far, a.compare(VectorOperators.GE, 0.625f));
+            y.blend(x, x.compare(VectorOperators.NE, x)).intoArray(out, o0 + i);
+        }
     }
 
     static float tanh(float x) {

@@ -70,13 +70,15 @@ final class VectorNormalization implements NormalizationKernels {
             if (log) {
                 // dx = g - exp(y) * sum(g)
                 float total = (float) VectorRows.sum(gs, gb, n);
+                System.arraycopy(ys, yb, os, ob, n);
+                VectorMath.expInPlace(os, ob, n, 0f);
                 int i = 0;
                 for (; i <= n - L; i += L) {
-                    FloatVector e = VectorMath.exp(FloatVector.fromArray(S, ys, yb + i));
+                    FloatVector e = FloatVector.fromArray(S, os, ob + i);
                     FloatVector.fromArray(S, gs, gb + i).sub(e.mul(total)).intoArray(os, ob + i);
                 }
                 for (; i < n; i++) {
-                    os[ob + i] = gs[gb + i] - VectorMath.exp(ys[yb + i]) * total;
+                    os[ob + i] = gs[gb + i] - os[ob + i] * total;
                 }
             } else {
                 // dx = y * (g - sum(g * y))

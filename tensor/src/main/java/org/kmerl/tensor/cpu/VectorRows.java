@@ -68,34 +68,53 @@ final class VectorRows {
 
     /** out[i] = exp(x[i] - shift) over n values (out may be x); returns the sum of the written values. */
     static double expShifted(float[] x, int at, int n, float shift, float[] out, int outAt) {
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, at + i).sub(shift));
-            e.intoArray(out, outAt + i);
-            acc = acc.add(e);
+        if (x != out || at != outAt) {
+            System.arraycopy(x, at, out, outAt, n);
         }
-        double r = VectorMath.sum(acc);
-        for (; i < n; i++) {
-            float e = VectorMath.exp(x[at + i] - shift);
-            out[outAt + i] = e;
-            r += e;
-        }
-        return r;
+        VectorMath.expInPlace(out, outAt, n, shift);
+        return sum(out, outAt, n);
     }
 
-    /** log Σ exp(x) over n values, shifted by their maximum. */
-    static float logSumExp(float[] x, int at, int n) {
-        float max = max(x, at, n);
-        FloatVector sum = FloatVector.zero(S);
+    /** out[i] = a[i] - b[i] over n values. */
+    static void subtract(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int j = 0;
         for (; j <= n - L; j += L) {
-            sum = sum.add(VectorMath.exp(FloatVector.fromArray(S, x, at + j).sub(max)));
+            FloatVector.fromArray(S, a, ao + j).sub(FloatVector.fromArray(S, b, bo + j)).intoArray(out, oo + j);
         }
-        double total = VectorMath.sum(sum);
         for (; j < n; j++) {
-            total += VectorMath.exp(x[at + j] - max);
+            out[oo + j] = a[ao + j] - b[bo + j];
         }
-        return max + (float) Math.log(total);
+    }
+
+    /** out[i] = a[i] · b[i] over n values. */
+    static void multiply(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int j = 0;
+        for (; j <= n - L; j += L) {
+            FloatVector.fromArray(S, a, ao + j).mul(FloatVector.fromArray(S, b, bo + j)).intoArray(out, oo + j);
+        }
+        for (; j < n; j++) {
+            out[oo + j] = a[ao + j] * b[bo + j];
+        }
+    }
+
+    /** log Σ exp(x) over n values, shifted by their maximum (the exponentials staged in a scratch row). */
+    static float logSumExp(float[] x, int at, int n) {
+        float max = max(x, at, n);
+        float[] e = scratch(n);
+        System.arraycopy(x, at, e, 0, n);
+        VectorMath.expInPlace(e, 0, n, max);
+        return max + (float) Math.log(sum(e, 0, n));
+    }
+
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[256]);
+
+    /** A per-thread row of at least n floats (contents unspecified). */
+    static float[] scratch(int n) {
+        float[] s = SCRATCH.get();
+        if (s.length < n) {
+            s = new float[Math.max(n, 2 * s.length)];
+            SCRATCH.set(s);
+        }
+        return s;
     }
 }

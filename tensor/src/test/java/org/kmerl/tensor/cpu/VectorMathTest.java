@@ -62,6 +62,13 @@ class VectorMathTest {
         assertEquals(List.of(), bad.subList(0, Math.min(8, bad.size())));
     }
 
+    /** The array kernels checked lane by lane: one vector in, one vector out. */
+    private static FloatVector viaArray(FloatVector v, java.util.function.Consumer<float[]> kernel) {
+        float[] a = v.toArray();
+        kernel.accept(a);
+        return FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, a, 0);
+    }
+
     @FunctionalInterface
     private interface ScalarFn {
         float apply(float x);
@@ -71,8 +78,12 @@ class VectorMathTest {
     void expIsAccurateAndLaneEqualsScalar() {
         float[] x = inputs(-110f, 89f, Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 0f, -0f,
                 88.72f, 88.73f, -87.5f, -103.9f, -104f, 1e-8f, -1e-8f, 0.34657359f);
-        check("exp", x, VectorMath::exp, VectorMath::exp, Math::exp);
+        check("exp", x, v -> viaArray(v, a -> VectorMath.expInPlace(a, 0, a.length, 0f)), VectorMath::exp, Math::exp);
         assertEquals(0f, VectorMath.exp(Float.NEGATIVE_INFINITY), "masked scores become exactly 0");
+        float[] shifted = {1f, 2f, 3f, Float.NEGATIVE_INFINITY, 5f};   // tail only: shorter than a vector
+        VectorMath.expInPlace(shifted, 1, 3, 2f);
+        assertEquals(List.of(1f, 1f, VectorMath.exp(1f), 0f, 5f), List.of(shifted[0], shifted[1], shifted[2], shifted[3],
+                shifted[4]));
         assertEquals(1f, VectorMath.exp(0f));
     }
 
@@ -90,19 +101,24 @@ class VectorMathTest {
     void tanhIsAccurateAndLaneEqualsScalar() {
         float[] x = inputs(-12f, 12f, Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 0f, 0.625f,
                 -0.625f, 0.6249f, 1e-7f, 100f);
-        check("tanh", x, VectorMath::tanh, VectorMath::tanh, Math::tanh);
+        check("tanh", x, v -> viaArray(v, a -> VectorMath.tanh(a, 0, a, 0, a.length)), VectorMath::tanh, Math::tanh);
         assertTrue(VectorMath.tanh(-0.1f) < 0f);
     }
 
     @Test
-    void sumAddsTheLanesInOrder() {
+    void sumAddsTheLanesInAFixedTree() {
         float[] x = inputs(-1e4f, 1e4f);
         for (int i = 0; i < x.length; i += L) {
-            float expected = 0f;
-            for (int j = 0; j < L; j++) {
-                expected += x[i + j];
+            // The tree written as plain loops: lane j plus lane j + half (wrapping), halving each time.
+            float[] acc = java.util.Arrays.copyOfRange(x, i, i + L);
+            for (int half = L / 2; half >= 1; half /= 2) {
+                float[] next = new float[L];
+                for (int j = 0; j < L; j++) {
+                    next[j] = acc[j] + acc[(j + half) % L];
+                }
+                acc = next;
             }
-            assertEquals(Float.floatToIntBits(expected),
+            assertEquals(Float.floatToIntBits(acc[0]),
                     Float.floatToIntBits(VectorMath.sum(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, i))));
         }
     }

@@ -1,0 +1,111 @@
+package org.kmerl.model.kmerl;
+
+import org.kmerl.autograd.Functional;
+import org.kmerl.autograd.Variable;
+import org.kmerl.model.ecg.EcgEncoder;
+import org.kmerl.model.ecg.TokenLayout;
+import org.kmerl.nn.Module;
+import org.kmerl.tensor.Generator;
+import org.kmerl.tensor.Tensor;
+import org.kmerl.tensor.backend.LossReduction;
+
+/**
+ * K-MERL: the lead-aware ECG encoder, projection heads into a shared ECG-text space, and the cardiac
+ * query network, trained with
+ * <pre>
+ *   total = CLIP(P_e(ecg), P_t(report))  +  λ · BCE(queryNetwork(entities, ecg tokens), entity labels)
+ * </pre>
+ * The text encoder is not part of this module: reports and entity names arrive as its embeddings
+ * (computed once and cached, the text encoder frozen; see docs/model.md).
+ */
+public final class KmerlModel extends Module {
+    /** The loss terms of one batch; {@code entityLogits} [B, E] for metrics. */
+    public record Losses(Variable total, Variable contrastive, Variable entity, Variable entityLogits) {
+    }
+
+    private final KmerlConfig config;
+    private final EcgEncoder encoder;
+    private final ProjectionHead ecgProjection;
+    private final ProjectionHead textProjection;
+    private final CardiacQueryNetwork queryNetwork;
+    private final Variable temperature;
+
+    public KmerlModel(KmerlConfig config, Generator g) {
+        this.config = config;
+        this.encoder = registerModule("encoder", new EcgEncoder(config.encoder(), g.fork()));
+        this.ecgProjection = registerModule("ecgProjection",
+                new ProjectionHead(config.encoder().width(), config.projectionDim(), g.fork()));
+        this.textProjection = registerModule("textProjection",
+                new ProjectionHead(config.textDim(), config.projectionDim(), g.fork()));
+        this.queryNetwork = registerModule("queryNetwork",
+                new CardiacQueryNetwork(config.textDim(), config.queryTransformer(), config.queryDepth(), g.fork()));
+        Tensor t = persistent(() -> Tensor.full(config.temperature(), 1));
+        this.temperature = config.learnTemperature() ? registerParameter("temperature", t) : Variable.constant(t);
+    }
+
+    /**
+     * The losses of a batch.
+     *
+     * @param signals        [B, 12, L]
+     * @param layout         which tokens each sample keeps
+     * @param reports        [B, textDim] report embeddings
+     * @param entityText     [E, textDim] entity-name embeddings (the queries)
+     * @param entityLabels   [B, E] multi-hot
+     */
+    public Losses losses(Tensor signals, TokenLayout layout, Tensor reports, Tensor entityText, Tensor entityLabels) {
+        return losses(encoder.forward(signals, layout), reports, entityText, entityLabels);
+    }
+
+    private Losses losses(EcgEncoder.Output ecg, Tensor reports, Tensor entityText, Tensor entityLabels) {
+        Variable contrastive = Functional.clipLoss(ecgProjection.forward(ecg.pooled()),
+                textProjection.forward(Variable.constant(reports)), temperature,
+                config.clipSum() ? LossReduction.SUM : LossReduction.MEAN);
+        Variable logits = queryNetwork.forward(Variable.constant(entityText), ecg);
+        Variable entity = Functional.bceWithLogits(logits, entityLabels, null, LossReduction.MEAN);
+        Variable total = contrastive.add(entity.mul(config.entityWeight()));
+        return new Losses(total, contrastive, entity, logits);
+    }
+
+    /** Validation in one encoder pass: the losses, and both zero-shot scores [B, C] of class texts. */
+    public record Evaluation(Losses losses, Variable queryScores, Variable similarityScores) {
+    }
+
+    public Evaluation evaluate(Tensor signals, TokenLayout layout, Tensor reports, Tensor entityText, Tensor entityLabels,
+                               Tensor classText) {
+        EcgEncoder.Output ecg = encoder.forward(signals, layout);
+        Losses l = losses(ecg, reports, entityText, entityLabels);
+        Variable query = queryNetwork.forward(Variable.constant(classText), ecg);
+        Variable e = l2Normalize(ecgProjection.forward(ecg.pooled()));
+        Variable t = l2Normalize(textProjection.forward(Variable.constant(classText)));
+        return new Evaluation(l, query, e.matmul(t.transpose(0, 1)));
+    }
+
+    /** Zero-shot through the query network: logit [B, C] of each class text [C, textDim]. */
+    public Variable queryScores(Tensor signals, TokenLayout layout, Tensor classText) {
+        return queryNetwork.forward(Variable.constant(classText), encoder.forward(signals, layout));
+    }
+
+    /** Zero-shot through ECG-text similarity (MERL's way): cosine [B, C] in the projected space. */
+    public Variable similarityScores(Tensor signals, TokenLayout layout, Tensor classText) {
+        Variable e = l2Normalize(ecgEmbedding(signals, layout));
+        Variable t = l2Normalize(textProjection.forward(Variable.constant(classText)));
+        return e.matmul(t.transpose(0, 1));
+    }
+
+    /** The projected ECG embedding [B, projectionDim]. */
+    public Variable ecgEmbedding(Tensor signals, TokenLayout layout) {
+        return ecgProjection.forward(encoder.forward(signals, layout).pooled());
+    }
+
+    static Variable l2Normalize(Variable x) {
+        return x.div(x.square().sum(new int[] {1}, true).sqrt().clamp(1e-12f, Float.MAX_VALUE));
+    }
+
+    public KmerlConfig config() {
+        return config;
+    }
+
+    public EcgEncoder encoder() {
+        return encoder;
+    }
+}

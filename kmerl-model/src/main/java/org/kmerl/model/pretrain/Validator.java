@@ -1,0 +1,108 @@
+package org.kmerl.model.pretrain;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.kmerl.autograd.GradMode;
+import org.kmerl.model.ecg.TokenLayout;
+import org.kmerl.model.ecg.TokenSelection;
+import org.kmerl.model.eval.Auroc;
+import org.kmerl.model.kmerl.KmerlModel;
+import org.kmerl.tensor.Device;
+import org.kmerl.tensor.Tensor;
+import org.kmerl.tensor.TensorScope;
+
+/**
+ * Validation: every record with all its leads and nothing masked, in batches of the training size;
+ * mean loss terms, and zero-shot macro AUROC over the validation classes through the cardiac query
+ * network (the selection metric) and through ECG-text cosine similarity.
+ */
+final class Validator {
+    record Result(double loss, double contrastive, double entity, double aurocQuery, double aurocSimilarity,
+                  double[] perClassQuery) {
+    }
+
+    private final PretrainData data;
+    private final Supervision text;
+    private final int batchSize;
+    private final int patchesPerLead;
+    private final Device device;
+
+    Validator(PretrainData data, Supervision text, int batchSize, int patchesPerLead, Device device) {
+        this.data = data;
+        this.text = text;
+        this.batchSize = batchSize;
+        this.patchesPerLead = patchesPerLead;
+        this.device = device;
+    }
+
+    Result run(KmerlModel model) {
+        int n = data.size();
+        int c = text.classCodes().size();
+        int d = text.textDim();
+        int e = text.entities().size();
+        int length = data.length();
+        float[][] query = new float[n][];
+        float[][] similarity = new float[n][];
+        double loss = 0;
+        double contrastive = 0;
+        double entity = 0;
+        int lossBatches = 0;
+        boolean wasTraining = model.isTraining();
+        model.eval();
+        try (GradMode.Scope off = GradMode.disabled();
+             TensorScope outer = TensorScope.open()) {
+            Tensor entityText = Trainer.to(text.entityText(), device);
+            Tensor classText = Trainer.to(c == 0 ? text.entityText().narrow(0, 0, 1) : text.classText(), device);
+            for (int start = 0; start < n; start += batchSize) {
+                int b = Math.min(batchSize, n - start);
+                try (TensorScope step = TensorScope.open()) {
+                    float[] signals = new float[b * 12 * length];
+                    float[] reports = new float[b * d];
+                    float[] labels = new float[b * e];
+                    List<TokenSelection> tokens = new ArrayList<>(b);
+                    for (int k = 0; k < b; k++) {
+                        int i = start + k;
+                        data.read(i, signals, k * 12 * length);
+                        System.arraycopy(text.validationReports(), i * d, reports, k * d, d);
+                        System.arraycopy(text.validationEntityRows().get(i), 0, labels, k * e, e);
+                        tokens.add(TokenSelection.all(data.leads(i), patchesPerLead));
+                    }
+                    TokenLayout layout = TokenLayout.of(tokens, patchesPerLead, device);
+                    KmerlModel.Evaluation ev = model.evaluate(Trainer.to(Tensor.of(signals, b, 12, length), device),
+                            layout, Trainer.to(Tensor.of(reports, b, d), device), entityText,
+                            Trainer.to(Tensor.of(labels, b, e), device), classText);
+                    if (b >= 2) {
+                        loss += ev.losses().total().item();
+                        contrastive += ev.losses().contrastive().item();
+                        entity += ev.losses().entity().item();
+                        lossBatches++;
+                    }
+                    float[] q = ev.queryScores().data().toFloatArray();
+                    float[] s = ev.similarityScores().data().toFloatArray();
+                    int cols = ev.queryScores().dim(1);
+                    for (int k = 0; k < b; k++) {
+                        query[start + k] = java.util.Arrays.copyOfRange(q, k * cols, (k + 1) * cols);
+                        similarity[start + k] = java.util.Arrays.copyOfRange(s, k * cols, (k + 1) * cols);
+                    }
+                }
+            }
+        } finally {
+            model.train(wasTraining);
+        }
+        double[] perClassQuery = new double[c];
+        double[] perClassSimilarity = new double[c];
+        if (c > 0) {
+            boolean[][] truth = new boolean[n][c];
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < c; k++) {
+                    truth[i][k] = data.labels(i).contains(text.classCodes().get(k));
+                }
+            }
+            perClassQuery = Auroc.perClass(query, truth);
+            perClassSimilarity = Auroc.perClass(similarity, truth);
+        }
+        int m = Math.max(1, lossBatches);
+        return new Result(loss / m, contrastive / m, entity / m, Auroc.macro(perClassQuery),
+                Auroc.macro(perClassSimilarity), perClassQuery);
+    }
+}
