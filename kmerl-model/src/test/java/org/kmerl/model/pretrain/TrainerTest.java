@@ -83,6 +83,18 @@ class TrainerTest {
         assertEquals(whole, stepLosses(split), "losses after resume equal the uninterrupted run's");
         assertTrue(Files.exists(split.resolve("best").resolve(CheckpointStore.WEIGHTS)));
         assertEquals(2, new CheckpointStore(split, 2).checkpoints().size(), "keep-last-2");
+
+        // The last checkpoint read back for inference gives the trained model's weights, bit for bit.
+        PretrainedModel last = PretrainedModel.load(split.resolve("checkpoints").resolve("step-000008"));
+        PretrainedModel fromWhole = PretrainedModel.load(tmp.resolve("whole").resolve("checkpoints").resolve("step-000008"));
+        assertEquals(text.entities().names(), last.entities().names());
+        assertEquals(model, last.config());
+        for (var e : last.model().namedParameters().entrySet()) {
+            assertTrue(java.util.Arrays.equals(e.getValue().data().toFloatArray(),
+                    fromWhole.model().namedParameters().get(e.getKey()).data().toFloatArray()), e.getKey());
+        }
+        IOException missing = assertThrows(IOException.class, () -> PretrainedModel.load(tmp));
+        assertTrue(missing.getMessage().contains("not a K-MERL checkpoint"), missing.getMessage());
     }
 
     @Test
