@@ -84,6 +84,11 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", description = "checkpoint every N steps (default: steps / 5)")
     Integer checkpointEvery;
 
+    @Option(names = "--validation-leads", split = ";", paramLabel = "SET",
+            description = "lead subsets whose zero-shot AUROC is also logged at each validation, ';'-separated, each a"
+                    + " lead list or preset (default: I;limb; give '' for none)")
+    List<String> validationLeads;
+
     @Option(names = "--synthetic-records", defaultValue = "2000",
             description = "training records generated with --data synthetic (default: ${DEFAULT-VALUE})")
     int syntheticRecords;
@@ -181,7 +186,8 @@ final class PretrainCommand implements Callable<Integer> {
                 t.clipNorm(), t.maxBadSteps(),
                 evalEvery != null ? evalEvery : keepSchedule ? t.evalEvery() : rescaled.evalEvery(),
                 checkpointEvery != null ? checkpointEvery : keepSchedule ? t.checkpointEvery() : rescaled.checkpointEvery(),
-                t.keepLast(), t.loaderThreads(), seed != null ? seed : t.seed());
+                t.keepLast(), t.loaderThreads(), seed != null ? seed : t.seed(),
+                validationLeads != null ? validationLeads.stream().filter(v -> !v.isBlank()).toList() : t.validationLeads());
     }
 
     static Device pickDevice(String name) {
@@ -284,9 +290,12 @@ final class PretrainCommand implements Callable<Integer> {
         @Override
         public void validated(Validation v) {
             lastValidation = String.format(Locale.ROOT, " | val AUROC %.3f", v.aurocQuery());
+            StringBuilder partial = new StringBuilder();
+            v.aurocQueryByLeads().forEach((set, auroc) -> partial.append(String.format(Locale.ROOT, ", %s %.3f", set,
+                    auroc)));
             String line = String.format(Locale.ROOT, "step %5d/%d  val loss %.3f (clip %.3f, entity %.3f)  zero-shot AUROC"
-                    + " query %.3f, similarity %.3f%s", v.step(), steps, v.loss(), v.contrastive(), v.entity(),
-                    v.aurocQuery(), v.aurocSimilarity(), v.best() ? "  (best)" : "");
+                    + " query %.3f%s, similarity %.3f%s", v.step(), steps, v.loss(), v.contrastive(), v.entity(),
+                    v.aurocQuery(), partial, v.aurocSimilarity(), v.best() ? "  (best)" : "");
             if (bar == null) {
                 out.println(line);
                 out.flush();

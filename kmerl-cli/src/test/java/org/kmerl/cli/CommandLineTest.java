@@ -130,6 +130,7 @@ class CommandLineTest {
         Result r = run(args);
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("zero-shot AUROC query"), r.out());
+        assertTrue(r.out().contains(", I ") && r.out().contains(", limb "), "partial-lead validation: " + r.out());
         assertTrue(r.out().contains("waiting for data"), "the summary says where the time went: " + r.out());
         for (String f : new String[] {"metrics.jsonl", "curves.png", "summary.json", "config.json", "entities.json",
             "best/model.safetensors", "checkpoints/step-000004/training-state.safetensors", "knowledge/vocabulary.json"}) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.kmerl.checkpoint.Checkpoints;
 import org.kmerl.model.ModelFormatException;
+import org.kmerl.model.data.Lead;
 import org.kmerl.model.ecg.TokenLayout;
 import org.kmerl.model.kmerl.KmerlConfig;
 import org.kmerl.model.kmerl.KmerlModel;
@@ -197,7 +198,6 @@ public final class Trainer {
                 if ((step + 1) % config.evalEvery() == 0 || last) {
                     long v0 = System.nanoTime();
                     Validator.Result v = validator.run(model);
-                    add(seconds, "validation", System.nanoTime() - v0);
                     newBest = Double.isFinite(v.aurocQuery()) && v.aurocQuery() > bestAuroc;
                     if (newBest) {
                         bestAuroc = v.aurocQuery();
@@ -210,9 +210,19 @@ public final class Trainer {
                     for (int k = 0; k < v.perClassQuery().length; k++) {
                         perClass.put(text.classCodes().get(k), v.perClassQuery()[k]);
                     }
+                    Map<String, Double> byLeads = new LinkedHashMap<>();
+                    ObjectNode queryLeads = vl.putObject("auroc_query_leads");
+                    ObjectNode similarityLeads = vl.putObject("auroc_similarity_leads");
+                    for (String set : config.validationLeads()) {
+                        Validator.Result partial = validator.run(model, Lead.parseList(set));
+                        byLeads.put(set, partial.aurocQuery());
+                        queryLeads.put(set, partial.aurocQuery());
+                        similarityLeads.put(set, partial.aurocSimilarity());
+                    }
+                    add(seconds, "validation", System.nanoTime() - v0);
                     log.write(vl);
                     listener.validated(new TrainingListener.Validation(step + 1, v.loss(), v.contrastive(), v.entity(),
-                            v.aurocQuery(), v.aurocSimilarity(), newBest));
+                            v.aurocQuery(), v.aurocSimilarity(), newBest, byLeads));
                 }
                 boolean checkpoint = (step + 1) % config.checkpointEvery() == 0 || last;
                 if (checkpoint || newBest) {

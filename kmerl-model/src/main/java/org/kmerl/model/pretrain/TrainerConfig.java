@@ -1,5 +1,7 @@
 package org.kmerl.model.pretrain;
 
+import java.util.List;
+
 /**
  * How to train (the model's own settings are in {@link org.kmerl.model.kmerl.KmerlConfig}).
  *
@@ -15,11 +17,18 @@ package org.kmerl.model.pretrain;
  * @param keepLast        checkpoints kept besides the best one
  * @param loaderThreads   background threads building batches
  * @param seed            initialisation, data order and masking
+ * @param validationLeads lead subsets (names or presets of {@link org.kmerl.model.data.Lead#parseList}) whose
+ *                        zero-shot AUROC is also logged at each validation: the arbitrary-lead claim, watched
  */
 public record TrainerConfig(int steps, int batchSize, double lr, double weightDecay, int warmupSteps, double minLrFactor,
                             float clipNorm, int maxBadSteps, int evalEvery, int checkpointEvery, int keepLast,
-                            int loaderThreads, long seed) {
+                            int loaderThreads, long seed, List<String> validationLeads) {
+    /** The partial-lead sets validated by default: lead I alone, and the six limb leads. */
+    public static final List<String> DEFAULT_VALIDATION_LEADS = List.of("I", "limb");
+
     public TrainerConfig {
+        validationLeads = List.copyOf(validationLeads == null ? List.of() : validationLeads);
+        validationLeads.forEach(org.kmerl.model.data.Lead::parseList); // fails early, naming the bad entry
         if (steps <= 0 || batchSize < 2) {
             throw new IllegalArgumentException("steps must be positive and batchSize >= 2 (contrastive pairs need "
                     + "negatives), got steps " + steps + ", batchSize " + batchSize);
@@ -38,21 +47,21 @@ public record TrainerConfig(int steps, int batchSize, double lr, double weightDe
     /** Defaults for a run of {@code steps} steps: lr 1e-3, decay 0.05, 5% warm-up, clip 1. */
     public static TrainerConfig defaults(int steps, int batchSize) {
         return new TrainerConfig(steps, batchSize, 1e-3, 0.05, Math.max(1, steps / 20), 0.01, 1f, 10,
-                Math.max(1, steps / 10), Math.max(1, steps / 5), 2, 2, 42);
+                Math.max(1, steps / 10), Math.max(1, steps / 5), 2, 2, 42, DEFAULT_VALIDATION_LEADS);
     }
 
     public TrainerConfig withSteps(int s) {
         return new TrainerConfig(s, batchSize, lr, weightDecay, Math.min(warmupSteps, s), minLrFactor, clipNorm, maxBadSteps,
-                evalEvery, checkpointEvery, keepLast, loaderThreads, seed);
+                evalEvery, checkpointEvery, keepLast, loaderThreads, seed, validationLeads);
     }
 
     public TrainerConfig withSchedule(int evalEveryN, int checkpointEveryN) {
         return new TrainerConfig(steps, batchSize, lr, weightDecay, warmupSteps, minLrFactor, clipNorm, maxBadSteps,
-                evalEveryN, checkpointEveryN, keepLast, loaderThreads, seed);
+                evalEveryN, checkpointEveryN, keepLast, loaderThreads, seed, validationLeads);
     }
 
     public TrainerConfig withLr(double newLr, int warmup) {
         return new TrainerConfig(steps, batchSize, newLr, weightDecay, warmup, minLrFactor, clipNorm, maxBadSteps,
-                evalEvery, checkpointEvery, keepLast, loaderThreads, seed);
+                evalEvery, checkpointEvery, keepLast, loaderThreads, seed, validationLeads);
     }
 }

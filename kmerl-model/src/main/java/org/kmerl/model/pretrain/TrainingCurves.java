@@ -40,9 +40,12 @@ public final class TrainingCurves {
             losses.add(new Series("train " + key, smooth(points(lines, "step", key), 25), false));
         }
         losses.add(new Series("validation loss", points(lines, "validation", "loss"), true));
-        List<Series> auroc = List.of(
-                new Series("zero-shot AUROC, query network", points(lines, "validation", "auroc_query"), true),
-                new Series("zero-shot AUROC, ECG-text similarity", points(lines, "validation", "auroc_similarity"), true));
+        List<Series> auroc = new ArrayList<>(List.of(
+                new Series("query network, 12 leads", points(lines, "validation", "auroc_query"), true),
+                new Series("ECG-text similarity, 12 leads", points(lines, "validation", "auroc_similarity"), true)));
+        for (String set : leadSets(lines)) {
+            auroc.add(new Series("query network, " + set, nested(lines, "auroc_query_leads", set), true));
+        }
         BufferedImage image = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -63,6 +66,26 @@ public final class TrainingCurves {
         for (JsonNode n : lines) {
             if (n.path("kind").asText().equals(kind) && n.path(key).isNumber() && Double.isFinite(n.path(key).asDouble())) {
                 out.add(new double[] {n.path("step").asDouble(), n.path(key).asDouble()});
+            }
+        }
+        return out;
+    }
+
+    /** The partial-lead sets the validations logged, in order of appearance. */
+    static List<String> leadSets(List<JsonNode> lines) {
+        java.util.LinkedHashSet<String> sets = new java.util.LinkedHashSet<>();
+        for (JsonNode n : lines) {
+            n.path("auroc_query_leads").fieldNames().forEachRemaining(sets::add);
+        }
+        return new ArrayList<>(sets);
+    }
+
+    static List<double[]> nested(List<JsonNode> lines, String key, String field) {
+        List<double[]> out = new ArrayList<>();
+        for (JsonNode n : lines) {
+            JsonNode v = n.path(key).path(field);
+            if (n.path("kind").asText().equals("validation") && v.isNumber() && Double.isFinite(v.asDouble())) {
+                out.add(new double[] {n.path("step").asDouble(), v.asDouble()});
             }
         }
         return out;

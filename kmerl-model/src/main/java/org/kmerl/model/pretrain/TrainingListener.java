@@ -9,9 +9,9 @@ public interface TrainingListener {
                 double samplesPerSecond, boolean skipped) {
     }
 
-    /** A validation pass after {@code step} steps. */
+    /** A validation pass after {@code step} steps; {@code aurocQueryByLeads}: the partial-lead sets. */
     record Validation(long step, double loss, double contrastive, double entity, double aurocQuery,
-                      double aurocSimilarity, boolean best) {
+                      double aurocSimilarity, boolean best, java.util.Map<String, Double> aurocQueryByLeads) {
     }
 
     default void started(long firstStep, long totalSteps) {

@@ -3,6 +3,7 @@ package org.kmerl.model.pretrain;
 import java.util.ArrayList;
 import java.util.List;
 import org.kmerl.autograd.GradMode;
+import org.kmerl.model.data.Lead;
 import org.kmerl.model.ecg.TokenLayout;
 import org.kmerl.model.ecg.TokenSelection;
 import org.kmerl.model.eval.Auroc;
@@ -12,9 +13,9 @@ import org.kmerl.tensor.Tensor;
 import org.kmerl.tensor.TensorScope;
 
 /**
- * Validation: every record with all its leads and nothing masked, in batches of the training size;
- * mean loss terms, and zero-shot macro AUROC over the validation classes through the cardiac query
- * network (the selection metric) and through ECG-text cosine similarity.
+ * Validation: every record with all its leads (or only those of a lead subset) and nothing masked, in
+ * batches of the training size; mean loss terms, and zero-shot macro AUROC over the validation classes
+ * through the cardiac query network (the selection metric) and through ECG-text cosine similarity.
  */
 final class Validator {
     record Result(double loss, double contrastive, double entity, double aurocQuery, double aurocSimilarity,
@@ -27,6 +28,17 @@ final class Validator {
     private final int patchesPerLead;
     private final Device device;
 
+    private List<Lead> present(int i, List<Lead> subset) {
+        if (subset == null) {
+            return data.leads(i);
+        }
+        List<Lead> kept = data.leads(i).stream().filter(subset::contains).toList();
+        if (kept.isEmpty()) {
+            throw new IllegalArgumentException("validation record " + data.id(i) + " has none of the leads " + subset);
+        }
+        return kept;
+    }
+
     Validator(PretrainData data, Supervision text, int batchSize, int patchesPerLead, Device device) {
         this.data = data;
         this.text = text;
@@ -35,7 +47,16 @@ final class Validator {
         this.device = device;
     }
 
+    /** All of each record's leads. */
     Result run(KmerlModel model) {
+        return run(model, null);
+    }
+
+    /**
+     * Only the leads of {@code subset} (null: all); records that have none of them are an error, since
+     * a subset evaluation must score every record.
+     */
+    Result run(KmerlModel model, List<Lead> subset) {
         int n = data.size();
         int c = text.classCodes().size();
         int d = text.textDim();
@@ -65,7 +86,7 @@ final class Validator {
                         data.read(i, signals, k * 12 * length);
                         System.arraycopy(text.validationReports(), i * d, reports, k * d, d);
                         System.arraycopy(text.validationEntityRows().get(i), 0, labels, k * e, e);
-                        tokens.add(TokenSelection.all(data.leads(i), patchesPerLead));
+                        tokens.add(TokenSelection.all(present(i, subset), patchesPerLead));
                     }
                     TokenLayout layout = TokenLayout.of(tokens, patchesPerLead, device);
                     KmerlModel.Evaluation ev = model.evaluate(Trainer.to(Tensor.of(signals, b, 12, length), device),
