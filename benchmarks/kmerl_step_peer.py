@@ -8,7 +8,8 @@ Linear-GELU-Linear projection heads and the CLIP loss (T = 0.07, mean of both di
 pre-norm decoder over 40 entity queries (Linear 384 -> 256) with a final LayerNorm and a shared
 Linear(256, 1) head; BCE with logits; AdamW. Standard torch.nn layers are used where they exist.
 
-Usage: kmerl_step_peer.py [--threads 2] [--steps 12] [--out peer.json]
+Usage: kmerl_step_peer.py [--threads 2] [--steps 12] [--device cpu|cuda] [--out peer.json]
+On a GPU each step ends with torch.cuda.synchronize(), like KmerlStepOnDevice's loss read-back.
 """
 import argparse
 import json
@@ -51,7 +52,7 @@ class Kmerl(nn.Module):
         e = F.normalize(self.ecg_proj(h.mean(1)), dim=1)
         r = F.normalize(self.text_proj(reports), dim=1)
         logits = e @ r.t() / 0.07
-        target = torch.arange(b)
+        target = torch.arange(b, device=x.device)
         clip = (F.cross_entropy(logits, target) + F.cross_entropy(logits.t(), target)) / 2
         q = self.query_proj(entity_text).unsqueeze(0).expand(b, -1, -1)
         entity = self.head(self.decoder(q, h)).squeeze(-1)
@@ -78,19 +79,22 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--steps", type=int, default=12)
+    ap.add_argument("--device", default="cpu")
     ap.add_argument("--out")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    model = Kmerl()
+    dev = torch.device(args.device)
+    model = Kmerl().to(dev)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.05)
-    x = torch.randn(B, 12, M * P)
-    reports = torch.randn(B, TEXT)
-    entity_text = torch.randn(E, TEXT)
-    labels = (torch.rand(B, E) < 0.1).float()
+    x = torch.randn(B, 12, M * P, device=dev)
+    reports = torch.randn(B, TEXT, device=dev)
+    entity_text = torch.randn(E, TEXT, device=dev)
+    labels = (torch.rand(B, E, device=dev) < 0.1).float()
+    sync = torch.cuda.synchronize if dev.type == "cuda" else (lambda: None)
     results = []
     for leads in (3, 12):
-        index = layout(leads)
+        index = layout(leads).to(dev)
         times = []
         for i in range(3 + args.steps):
             t0 = time.perf_counter()
@@ -98,13 +102,15 @@ def main():
             loss = model(x, index, reports, entity_text, labels)
             loss.backward()
             opt.step()
+            sync()
             if i >= 3:
                 times.append((time.perf_counter() - t0) * 1e3)
-        results.append({"name": f"kmerl step leads={leads}", "leads": leads, "threads": args.threads,
+        results.append({"name": f"kmerl step leads={leads}", "leads": leads, "threads": args.threads, "device": args.device,
                         "median_ms": statistics.median(times), "min_ms": min(times), "loss": float(loss)})
         print(f"PyTorch K-MERL small step, {leads} leads ({leads * 30} tokens): median "
-              f"{statistics.median(times):.1f} ms over {len(times)} steps, {args.threads} threads", flush=True)
-    meta = {"torch": torch.__version__, "cpu": cpu_name(), "threads": args.threads}
+              f"{statistics.median(times):.1f} ms over {len(times)} steps on {args.device}, {args.threads} threads", flush=True)
+    meta = {"torch": torch.__version__, "cpu": cpu_name(), "threads": args.threads, "device": args.device,
+            "gpu": torch.cuda.get_device_name(0) if dev.type == "cuda" else None}
     if args.out:
         with open(args.out, "w") as f:
             json.dump({"meta": meta, "results": results}, f, indent=2)

@@ -2,10 +2,12 @@
 # On the GPU machine (after prepare-bundle.sh here): parity tests of every CUDA kernel against the CPU
 # backend, the same tests under compute-sanitizer, and the kernel benchmark next to PyTorch on the card.
 # and the kernel lab of the command-line tool.
-# Usage: benchmarks/gpu/device-check.sh OUT_DIR [parity|sanitize|bench|cli]...   (default: all four)
+# Usage: benchmarks/gpu/device-check.sh OUT_DIR [parity|sanitize|bench|cli|kmerl]...   (default: all five)
+# kmerl: one K-MERL small-preset training step on the card, kmerl (KmerlStepOnDevice) and PyTorch
+# (kmerl_step_peer.py --device cuda), for the issue 8 throughput row of RESULTS.md.
 set -uo pipefail
 out=${1:?output directory}; shift
-steps=${*:-parity sanitize bench cli}
+steps=${*:-parity sanitize bench cli kmerl}
 java=".gpu/jre/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED"
 cp=$(ls .gpu/lib/*.jar | grep -v console-standalone | tr '\n' ':')
 # The jlinked runtime has no zip file system, so tests are selected by class name rather than by scanning jars.
@@ -47,6 +49,10 @@ for step in $steps; do
         echo; cat "$out/compare.md"; } > "$out/gpu-section.md"
       python3 benchmarks/replace-section.py benchmarks/RESULTS.md gpu-comparison "$out/gpu-section.md"
       cp benchmarks/RESULTS.md "$out/RESULTS.md" ;;
+    kmerl)
+      { $java -cp "$cp" org.kmerl.benchmarks.gpu.KmerlStepOnDevice cuda:0 20
+        python3 benchmarks/kmerl_step_peer.py --device cuda --steps 20 --out "$out/kmerl-step-torch.json"
+      } 2>&1 | tee "$out/kmerl-step.log" ;;
     cli)
       for args in "devices" "kernels bench gemm --shape 2048x2048x2048" "kernels bench attention --shape 8x6x512x64" \
                   "kernels bench reduce --variant v4"; do

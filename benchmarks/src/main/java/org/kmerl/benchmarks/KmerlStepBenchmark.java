@@ -32,10 +32,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 4, time = 3)
 @Measurement(iterations = 5, time = 3)
 public class KmerlStepBenchmark extends KernelBenchmark {
-    static final int BATCH = 32;
-    static final int ENTITIES = 40;
-    static final int TEXT_DIM = 384;
-    static final KmerlConfig CONFIG = KmerlConfig.Preset.SMALL.config();
+    public static final int BATCH = 32;
+    public static final int ENTITIES = 40;
+    public static final int TEXT_DIM = 384;
+    public static final KmerlConfig CONFIG = KmerlConfig.Preset.SMALL.config();
 
     @Param({"3", "12"})
     public int leads;
@@ -62,7 +62,7 @@ public class KmerlStepBenchmark extends KernelBenchmark {
     }
 
     /** The first {@code leads} leads, every fourth patch removed (30 of 40 kept), the same for each sample. */
-    static List<TokenSelection> selections(int leads, int patchesPerLead) {
+    public static List<TokenSelection> selections(int leads, int patchesPerLead) {
         int[] kept = java.util.stream.IntStream.range(0, patchesPerLead).filter(j -> j % 4 != 3).toArray();
         Lead[] chosen = Arrays.copyOf(Lead.values(), leads);
         int[][] patches = new int[leads][];
@@ -90,7 +90,7 @@ public class KmerlStepBenchmark extends KernelBenchmark {
         return Work.flops(3 * forwardFlops(Integer.parseInt(params.get("leads"))));
     }
 
-    static double forwardFlops(int leads) {
+    public static double forwardFlops(int leads) {
         EcgEncoderConfig e = CONFIG.encoder();
         int d = e.width();
         int t = leads * 30;
