@@ -39,8 +39,16 @@ public final class KmerlModel extends Module {
                 new ProjectionHead(config.textDim(), config.projectionDim(), g.fork()));
         this.queryNetwork = registerModule("queryNetwork",
                 new CardiacQueryNetwork(config.textDim(), config.queryTransformer(), config.queryDepth(), g.fork()));
-        Tensor t = persistent(() -> Tensor.full(config.temperature(), 1));
-        this.temperature = config.learnTemperature() ? registerParameter("temperature", t) : Variable.constant(t);
+        // A fixed temperature is made per call on the embeddings' device (a constant held here would stay
+        // on the CPU when the module moves to a GPU); a learned one is a parameter and moves with it.
+        this.temperature = config.learnTemperature()
+                ? registerParameter("temperature", persistent(() -> Tensor.full(config.temperature(), 1)))
+                : null;
+    }
+
+    private Variable temperature(Variable like) {
+        return temperature != null ? temperature
+                : Variable.constant(Tensor.full(config.temperature(), like.data().device(), 1));
     }
 
     /**
@@ -57,9 +65,9 @@ public final class KmerlModel extends Module {
     }
 
     private Losses losses(EcgEncoder.Output ecg, Tensor reports, Tensor entityText, Tensor entityLabels) {
-        Variable contrastive = Functional.clipLoss(ecgProjection.forward(ecg.pooled()),
-                textProjection.forward(Variable.constant(reports)), temperature,
-                config.clipSum() ? LossReduction.SUM : LossReduction.MEAN);
+        Variable ecgSide = ecgProjection.forward(ecg.pooled());
+        Variable contrastive = Functional.clipLoss(ecgSide, textProjection.forward(Variable.constant(reports)),
+                temperature(ecgSide), config.clipSum() ? LossReduction.SUM : LossReduction.MEAN);
         Variable logits = queryNetwork.forward(Variable.constant(entityText), ecg);
         Variable entity = Functional.bceWithLogits(logits, entityLabels, null, LossReduction.MEAN);
         Variable total = contrastive.add(entity.mul(config.entityWeight()));
