@@ -41,10 +41,11 @@ import picocli.CommandLine.Spec;
                 + " network's entity loss, with dynamic lead masking and segment masking. Writes checkpoints (best and"
                 + " last K), metrics.jsonl, curves.png, summary.json and the mined entities to --out.",
         footer = {"", "Examples:",
-            "  kmerl pretrain --data synthetic --preset tiny --steps 600 --out runs/tiny",
-            "  kmerl pretrain --data synthetic --preset tiny --steps 600 --out runs/tiny --resume",
-            "  kmerl pretrain --data ../shared/data/ptbxl --preset small --config my.yaml --out runs/ptbxl",
-            "  kmerl pretrain --data caches/mimic --preset base --batch-size 128 --device cuda:0 --out runs/mimic",
+            "  kmerl pretrain --out runs/tiny           (synthetic data, tiny preset)",
+            "  kmerl pretrain --out runs/tiny --resume",
+            "  kmerl pretrain --data ../shared/data/ptbxl --preset small --out runs/ptbxl",
+            "  kmerl pretrain --data caches/mimic --preset base --config base.yaml \\",
+            "        --batch-size 128 --device cuda:0 --out runs/mimic",
             "", "Config files (YAML or JSON) override the preset key by key, e.g.:",
             "  model: {entityWeight: 0.5, masking: {segmentRatio: 0.5}}",
             "  trainer: {lr: 0.0005, warmupSteps: 100}"})
