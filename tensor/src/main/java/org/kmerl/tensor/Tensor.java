@@ -247,6 +247,19 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(dst, shape.clone(), Shape.contiguousStrides(shape), 0);
     }
 
+    /**
+     * This tensor on {@code device}: itself when it is there already, otherwise a copy there, and this
+     * one is closed (for data built on the host and wanted only on the device).
+     */
+    public Tensor moveTo(Device device) {
+        if (device.equals(device())) {
+            return this;
+        }
+        Tensor moved = to(device);
+        close();
+        return moved;
+    }
+
     // ------------------------------------------------------------------------------------------
     // Host access
 

@@ -1,6 +1,9 @@
 package org.kmerl.tensor;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -138,5 +141,16 @@ class DeviceMixingTest {
                         there.reshape(1, 1, 2, 3), null, org.kmerl.tensor.backend.AttentionConfig.noDropout(1f)));
         assertTrue(attention.getMessage().startsWith("attention: tensors are on different devices"),
                 attention.getMessage());
+    }
+
+    @Test
+    void moveToKeepsATensorThatIsThereAndClosesTheHostCopyOtherwise() {
+        Tensor here = Tensor.zeros(2, 3);
+        assertSame(here, here.moveTo(Device.CPU));
+        assertFalse(here.isClosed());
+        Tensor there = here.moveTo(OTHER);
+        assertEquals(OTHER, there.device());
+        assertArrayEquals(new int[] {2, 3}, there.shape());
+        assertTrue(here.isClosed(), "the host copy is released");
     }
 }

@@ -145,7 +145,7 @@ final class VectorElementwise implements ElementwiseKernels {
     // Vector API's Java fallbacks (seen with JFR: 20% of a K-MERL step in blendTemplate, reinterpret
     // through a ByteBuffer, stOp). The extra passes over an L1-sized block cost far less.
     private static final int BLOCK = 1024;
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[BLOCK]);
+    private static final Scratch SCRATCH = new Scratch(1);
 
     /**
      * Φ(x) = erfc(-x/√2)/2 with Numerical Recipes' Chebyshev fit of erfc (relative error below
@@ -205,7 +205,7 @@ final class VectorElementwise implements ElementwiseKernels {
     /** The second backward pass: out = g·(out + x·φ(x)) where out holds Φ(x), φ(x) = exp(-x²/2)/√(2π). */
     private static void geluGradient(float[] xs, int x0, float[] gs, int g0, float[] os, int o0, int n) {
         int vectorized = n - n % L;
-        float[] pdf = SCRATCH.get();
+        float[] pdf = SCRATCH.get(0, BLOCK);
         for (int b = 0; b < vectorized; b += BLOCK) {
             int m = Math.min(BLOCK, vectorized - b);
             halfSquareNegated(xs, x0 + b, pdf, m);

@@ -23,7 +23,7 @@ final class VectorLosses implements LossKernels {
      * Per calling thread: normalised a, normalised b, norms, column log-sum-exps, dL (N x N), and the
      * gradients of the normalised sides.
      */
-    private static final Scratch SCRATCH = new Scratch(7);
+    private static final Scratch SCRATCH = new Scratch(9);
 
     private static float[] scratch(int slot, int size) {
         return SCRATCH.get(slot, size);
@@ -164,7 +164,7 @@ final class VectorLosses implements LossKernels {
                 // The two softmaxes staged: exp(L - lseRow) into the output row, exp(L - lseCol) into a scratch row.
                 System.arraycopy(l, at, dl, dAt, n);
                 VectorMath.expInPlace(dl, dAt, n, rowLse);
-                float[] pcs = VectorRows.scratch(n);
+                float[] pcs = scratch(7, n);
                 VectorRows.subtract(l, at, colLse, 0, pcs, 0, n);
                 VectorMath.expInPlace(pcs, 0, n, 0f);
                 FloatVector acc = FloatVector.zero(S);
@@ -234,7 +234,7 @@ final class VectorLosses implements LossKernels {
                         max = max.max(FloatVector.fromArray(S, x, at + i * n + j));
                     }
                     FloatVector sum = FloatVector.zero(S);
-                    float[] staged = VectorRows.scratch(L);
+                    float[] staged = scratch(8, L);
                     for (int i = 0; i < n; i++) {
                         FloatVector.fromArray(S, x, at + i * n + j).sub(max).intoArray(staged, 0);
                         VectorMath.expInPlace(staged, 0, L, 0f);

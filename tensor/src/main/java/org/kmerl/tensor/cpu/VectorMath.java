@@ -105,7 +105,7 @@ final class VectorMath {
             if (i == full) {
                 // The last, partial vector goes through a padded copy: a vector costs less than the
                 // scalar twin on up to 15 values (rows of 120 or 56 scores end in 8), with equal bits.
-                pad = TAIL.get();
+                pad = SCRATCH.get(1, lanes);
                 System.arraycopy(a, at, pad, 0, n - i);
                 src = pad;
                 at = 0;
@@ -135,7 +135,8 @@ final class VectorMath {
         }
     }
 
-    private static final ThreadLocal<float[]> TAIL = ThreadLocal.withInitial(() -> new float[S.length()]);
+    /** Slot 0: tanh's exponentials; slot 1: the padded last vector of {@link #expInPlace}. */
+    private static final Scratch SCRATCH = new Scratch(2);
 
     /** The scalar twin of {@link #expInPlace}: the same operations in the same order. */
     static float exp(float x) {
@@ -234,7 +235,7 @@ final class VectorMath {
      */
     static void tanh(float[] x, int x0, float[] out, int o0, int n) {
         int vectorized = n - n % S.length();
-        float[] e = VectorRows.scratch(vectorized);
+        float[] e = SCRATCH.get(0, vectorized);
         for (int i = 0; i < vectorized; i += S.length()) {
             FloatVector a = FloatVector.fromArray(S, x, x0 + i).abs();
             a.add(a).intoArray(e, i);

@@ -9,6 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * crosses a method boundary (see docs/kernels/cpu-vector.md on why that matters).
  */
 final class VectorRows {
+    private static final Scratch SCRATCH = new Scratch(1);
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
@@ -100,21 +101,9 @@ final class VectorRows {
     /** log Σ exp(x) over n values, shifted by their maximum (the exponentials staged in a scratch row). */
     static float logSumExp(float[] x, int at, int n) {
         float max = max(x, at, n);
-        float[] e = scratch(n);
+        float[] e = SCRATCH.get(0, n);
         System.arraycopy(x, at, e, 0, n);
         VectorMath.expInPlace(e, 0, n, max);
         return max + (float) Math.log(sum(e, 0, n));
-    }
-
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[256]);
-
-    /** A per-thread row of at least n floats (contents unspecified). */
-    static float[] scratch(int n) {
-        float[] s = SCRATCH.get();
-        if (s.length < n) {
-            s = new float[Math.max(n, 2 * s.length)];
-            SCRATCH.set(s);
-        }
-        return s;
     }
 }
