@@ -40,25 +40,55 @@ public class KmerlStepBenchmark extends KernelBenchmark {
     @Param({"3", "12"})
     public int leads;
 
-    private KmerlModel model;
-    private AdamW optimizer;
-    private Tensor signals;
-    private Tensor reports;
-    private Tensor entityText;
-    private Tensor labels;
-    private TokenLayout layout;
+    private Step step;
 
     @Setup
     public void setUp() {
-        model = new KmerlModel(CONFIG, new Generator(1));
-        optimizer = new AdamW(ParamGroup.decayMatricesOnly(model.namedParameters(), 1e-4, 0.05), 0.9f, 0.999f, 1e-8f);
-        EcgEncoderConfig e = CONFIG.encoder();
-        Generator g = new Generator(2);
-        signals = g.normal(0, 1, BATCH, 12, e.samples());
-        reports = g.normal(0, 1, BATCH, TEXT_DIM);
-        entityText = g.normal(0, 1, ENTITIES, TEXT_DIM);
-        labels = g.uniform(0, 1, BATCH, ENTITIES).lt(Tensor.scalar(0.1f)).toFloat();
-        layout = TokenLayout.of(selections(leads, e.patchesPerLead()), e.patchesPerLead(), Device.CPU);
+        step = Step.on(Device.CPU, leads);
+    }
+
+    @Benchmark
+    public float trainingStep() {
+        return step.run();
+    }
+
+    /** The model, its optimizer and one fixed batch on a device; {@link #run} is one training step. */
+    public static final class Step {
+        private final KmerlModel model;
+        private final AdamW optimizer;
+        private final Tensor signals;
+        private final Tensor reports;
+        private final Tensor entityText;
+        private final Tensor labels;
+        private final TokenLayout layout;
+
+        private Step(Device device, int leads) {
+            model = new KmerlModel(CONFIG, new Generator(1));
+            model.to(device);
+            optimizer = new AdamW(ParamGroup.decayMatricesOnly(model.namedParameters(), 1e-4, 0.05), 0.9f, 0.999f, 1e-8f);
+            EcgEncoderConfig e = CONFIG.encoder();
+            Generator g = new Generator(2);
+            signals = g.normal(0, 1, BATCH, 12, e.samples()).moveTo(device);
+            reports = g.normal(0, 1, BATCH, TEXT_DIM).moveTo(device);
+            entityText = g.normal(0, 1, ENTITIES, TEXT_DIM).moveTo(device);
+            labels = g.uniform(0, 1, BATCH, ENTITIES).lt(Tensor.scalar(0.1f)).toFloat().moveTo(device);
+            layout = TokenLayout.of(selections(leads, e.patchesPerLead()), e.patchesPerLead(), device);
+        }
+
+        public static Step on(Device device, int leads) {
+            return new Step(device, leads);
+        }
+
+        /** Zero grad, forward, dual loss, backward, AdamW; returns the loss (read back, so the device has finished). */
+        public float run() {
+            try (TensorScope scope = TensorScope.open()) {
+                optimizer.zeroGrad();
+                var loss = model.losses(signals, layout, reports, entityText, labels).total();
+                loss.backward();
+                optimizer.step();
+                return loss.item();
+            }
+        }
     }
 
     /** The first {@code leads} leads, every fourth patch removed (30 of 40 kept), the same for each sample. */
@@ -72,17 +102,6 @@ public class KmerlStepBenchmark extends KernelBenchmark {
             out.add(new TokenSelection(chosen, patches));
         }
         return out;
-    }
-
-    @Benchmark
-    public float trainingStep() {
-        try (TensorScope scope = TensorScope.open()) {
-            optimizer.zeroGrad();
-            var loss = model.losses(signals, layout, reports, entityText, labels).total();
-            loss.backward();
-            optimizer.step();
-            return loss.item();
-        }
     }
 
     /** Matrix-product FLOPs of the forward pass (the peer counts the same), times three for training. */

@@ -4,15 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.kmerl.benchmarks.KmerlStepBenchmark;
-import org.kmerl.model.ecg.EcgEncoderConfig;
-import org.kmerl.model.ecg.TokenLayout;
-import org.kmerl.model.kmerl.KmerlModel;
-import org.kmerl.optim.AdamW;
-import org.kmerl.optim.ParamGroup;
 import org.kmerl.tensor.Device;
-import org.kmerl.tensor.Generator;
-import org.kmerl.tensor.Tensor;
-import org.kmerl.tensor.TensorScope;
 
 /**
  * {@link KmerlStepBenchmark}'s training step (small preset, batch 32, 3- and 12-lead batches) timed on
@@ -31,31 +23,13 @@ public final class KmerlStepOnDevice {
         Locale.setDefault(Locale.ROOT);
         Device device = Device.parse(args.length > 0 ? args[0] : "cuda:0");
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-        int b = KmerlStepBenchmark.BATCH;
-        EcgEncoderConfig e = KmerlStepBenchmark.CONFIG.encoder();
-        KmerlModel model = new KmerlModel(KmerlStepBenchmark.CONFIG, new Generator(1));
-        model.to(device);
-        AdamW optimizer = new AdamW(ParamGroup.decayMatricesOnly(model.namedParameters(), 1e-4, 0.05), 0.9f, 0.999f,
-                1e-8f);
-        Generator g = new Generator(2);
-        Tensor signals = g.normal(0, 1, b, 12, e.samples()).to(device);
-        Tensor reports = g.normal(0, 1, b, KmerlStepBenchmark.TEXT_DIM).to(device);
-        Tensor entityText = g.normal(0, 1, KmerlStepBenchmark.ENTITIES, KmerlStepBenchmark.TEXT_DIM).to(device);
-        Tensor labels = g.uniform(0, 1, b, KmerlStepBenchmark.ENTITIES).lt(Tensor.scalar(0.1f)).toFloat().to(device);
         for (int leads : new int[] {3, 12}) {
-            TokenLayout layout = TokenLayout.of(KmerlStepBenchmark.selections(leads, e.patchesPerLead()),
-                    e.patchesPerLead(), device);
+            KmerlStepBenchmark.Step step = KmerlStepBenchmark.Step.on(device, leads);
             List<Double> ms = new ArrayList<>();
             float loss = Float.NaN;
             for (int i = 0; i < 5 + steps; i++) {
                 long t0 = System.nanoTime();
-                try (TensorScope scope = TensorScope.open()) {
-                    optimizer.zeroGrad();
-                    var total = model.losses(signals, layout, reports, entityText, labels).total();
-                    total.backward();
-                    optimizer.step();
-                    loss = total.item();
-                }
+                loss = step.run();
                 if (i >= 5) {
                     ms.add((System.nanoTime() - t0) / 1e6);
                 }
@@ -66,7 +40,6 @@ public final class KmerlStepOnDevice {
             System.out.printf("{\"name\": \"kmerl step leads=%d\", \"device\": \"%s\", \"median_ms\": %.3f, "
                     + "\"min_ms\": %.3f, \"gflops\": %.1f, \"loss\": %.6f, \"steps\": %d}%n", leads, device, median,
                     sorted[0], gflops, loss, sorted.length);
-            layout.close();
         }
     }
 }

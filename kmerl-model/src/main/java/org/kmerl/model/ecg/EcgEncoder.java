@@ -47,13 +47,7 @@ public final class EcgEncoder extends Module {
                 weights[s * t + i] = 1f / n;
             }
         }
-        Tensor w = Tensor.of(weights, b, t, 1);
-        if (!h.data().device().equals(w.device())) {
-            Tensor moved = w.to(h.data().device());
-            w.close();
-            w = moved;
-        }
-        return h.mul(Variable.constant(w)).sum(1);
+        return h.mul(Variable.constant(Tensor.of(weights, b, t, 1).moveTo(h.data().device()))).sum(1);
     }
 
     public EcgEncoderConfig config() {

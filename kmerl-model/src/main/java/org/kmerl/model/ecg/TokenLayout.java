@@ -53,18 +53,8 @@ public final class TokenLayout implements AutoCloseable {
             }
         }
         Tensor index = Tensor.ofInts(idx, b, t);
-        Tensor padding = padded ? Tensor.of(pad, b, t) : null;
-        if (!device.equals(Device.CPU)) {
-            index = moveTo(index, device);
-            padding = padding == null ? null : moveTo(padding, device);
-        }
-        return new TokenLayout(List.copyOf(samples), patchesPerLead, t, index, padding);
-    }
-
-    private static Tensor moveTo(Tensor t, Device device) {
-        Tensor moved = t.to(device);
-        t.close();
-        return moved;
+        Tensor padding = padded ? Tensor.of(pad, b, t) : null;        return new TokenLayout(List.copyOf(samples), patchesPerLead, t, index.moveTo(device),
+                padding == null ? null : padding.moveTo(device));
     }
 
     public int batchSize() {

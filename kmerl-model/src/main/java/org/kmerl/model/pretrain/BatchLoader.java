@@ -26,7 +26,6 @@ public final class BatchLoader implements AutoCloseable {
     private final float[] reportEmbeddings;
     private final int textDim;
     private final List<float[]> entityRows;
-    private final int entities;
     private final int batchSize;
     private final int patchesPerLead;
     private final LeadMasking masking;
@@ -56,7 +55,6 @@ public final class BatchLoader implements AutoCloseable {
         this.reportEmbeddings = reportEmbeddings;
         this.textDim = textDim;
         this.entityRows = entityRows;
-        this.entities = entityRows.isEmpty() ? 0 : entityRows.get(0).length;
         this.batchSize = batchSize;
         this.patchesPerLead = patchesPerLead;
         this.masking = masking;
@@ -99,21 +97,12 @@ public final class BatchLoader implements AutoCloseable {
             long position = step * batchSize + k;
             rows[k] = permutation(position / n)[(int) (position % n)];
         }
-        int length = data.length();
-        float[] signals = new float[batchSize * 12 * length];
-        float[] reports = new float[batchSize * textDim];
-        float[] labels = new float[batchSize * entities];
         List<List<Lead>> present = new ArrayList<>(batchSize);
-        for (int k = 0; k < batchSize; k++) {
-            data.read(rows[k], signals, k * 12 * length);
-            System.arraycopy(reportEmbeddings, rows[k] * textDim, reports, k * textDim, textDim);
-            if (entities > 0) {
-                System.arraycopy(entityRows.get(rows[k]), 0, labels, k * entities, entities);
-            }
-            present.add(data.leads(rows[k]));
+        for (int row : rows) {
+            present.add(data.leads(row));
         }
         List<TokenSelection> tokens = masking.draw(present, patchesPerLead, new SplittableRandom(mix(seed, step)));
-        return new Batch(step, rows, signals, tokens, reports, labels);
+        return Batch.assemble(step, data, rows, tokens, reportEmbeddings, textDim, entityRows);
     }
 
     private int[] permutation(long epoch) {

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.kmerl.model.ModelFormatException;
-import org.kmerl.model.knowledge.EntityExtractor;
 import org.kmerl.model.knowledge.KnowledgeMiner;
 import org.kmerl.model.knowledge.ReportTexts;
 import org.kmerl.model.knowledge.Vocabulary;
@@ -47,19 +46,20 @@ public final class EntitySet {
         }
     }
 
-    /** Mines {@code reports} with the embedded vocabulary; entities in fewer than {@code minCount} reports are dropped. */
-    public static Mined mine(List<ReportTexts.Report> reports, int minCount, boolean includeUncertain) throws IOException {
-        Vocabulary vocabulary = Vocabulary.embedded();
-        KnowledgeMiner miner = new KnowledgeMiner(new EntityExtractor(vocabulary), includeUncertain);
+    /**
+     * Mines {@code reports} with {@code miner} (whose vocabulary names the entities); entities in fewer
+     * than {@code minCount} reports are dropped.
+     */
+    public static Mined mine(KnowledgeMiner miner, Vocabulary vocabulary, List<ReportTexts.Report> reports, int minCount) {
         KnowledgeMiner.Result r = miner.mine(reports, minCount, null);
         List<String> ids = new ArrayList<>(r.counts().keySet());
         EntitySet set = new EntitySet(ids, ids.stream().map(id -> vocabulary.get(id).name()).toList(),
                 ids.stream().map(r.counts()::get).toList());
-        return new Mined(set, r.labels(), miner, r);
+        return new Mined(set, r);
     }
 
-    /** A mining run: the entity set, each report's entity ids, and the miner (to write its files). */
-    public record Mined(EntitySet entities, List<Set<String>> labels, KnowledgeMiner miner, KnowledgeMiner.Result result) {
+    /** A mining run: the entity set, and the miner's result (each report's entity ids, the counts). */
+    public record Mined(EntitySet entities, KnowledgeMiner.Result result) {
     }
 
     public int size() {

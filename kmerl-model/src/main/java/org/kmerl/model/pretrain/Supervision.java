@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
 import org.kmerl.model.knowledge.Entity;
+import org.kmerl.model.knowledge.EntityExtractor;
 import org.kmerl.model.knowledge.KnowledgeMiner;
 import org.kmerl.model.knowledge.ReportTexts;
 import org.kmerl.model.knowledge.Vocabulary;
@@ -77,16 +78,16 @@ public final class Supervision {
                                       int minEntityCount) throws IOException {
         Builder b = new Builder();
         b.textDim = encoder.dimension();
+        Vocabulary vocabulary = Vocabulary.embedded();
+        b.miner = new KnowledgeMiner(new EntityExtractor(vocabulary), false);
         List<ReportTexts.Report> trainReports = reports(train);
-        EntitySet.Mined mined = EntitySet.mine(trainReports, minEntityCount, false);
+        List<ReportTexts.Report> validationReports = reports(validation);
+        EntitySet.Mined mined = EntitySet.mine(b.miner, vocabulary, trainReports, minEntityCount);
         b.entities = mined.entities();
         b.mined = mined.result();
-        b.miner = mined.miner();
-        b.trainEntityRows = rows(mined.entities(), mined.labels());
-        EntitySet.Mined validationMined = EntitySet.mine(reports(validation), 1, false);
-        b.validationEntityRows = rows(mined.entities(), validationMined.labels());
+        b.trainEntityRows = rows(mined.entities(), mined.result().labels());
+        b.validationEntityRows = rows(mined.entities(), b.miner.mine(validationReports, 1, null).labels());
 
-        Vocabulary vocabulary = Vocabulary.embedded();
         Map<String, String> names = new LinkedHashMap<>();
         for (String code : validationCodes(validation)) {
             names.put(code, className(vocabulary, code));
@@ -96,7 +97,7 @@ public final class Supervision {
 
         EmbeddingCache cache = EmbeddingCache.open(cacheFile, encoder);
         b.trainReports = embed(cache, trainReports.stream().map(ReportTexts.Report::text).toList());
-        b.validationReports = embed(cache, reports(validation).stream().map(ReportTexts.Report::text).toList());
+        b.validationReports = embed(cache, validationReports.stream().map(ReportTexts.Report::text).toList());
         b.entityText = embed(cache, b.entities.names());
         b.classText = b.classNames.isEmpty() ? new float[0] : embed(cache, b.classNames);
         cache.save();

@@ -11,7 +11,6 @@ import java.util.Optional;
 import org.kmerl.checkpoint.Checkpoints;
 import org.kmerl.model.ModelFormatException;
 import org.kmerl.model.data.Lead;
-import org.kmerl.model.ecg.TokenLayout;
 import org.kmerl.model.kmerl.KmerlConfig;
 import org.kmerl.model.kmerl.KmerlModel;
 import org.kmerl.optim.AdamW;
@@ -132,7 +131,7 @@ public final class Trainer {
                      config.batchSize(), patches, modelConfig.masking(), config.seed(), config.loaderThreads(),
                      2 * config.loaderThreads(), first);
              TensorScope runScope = TensorScope.open()) {
-            Tensor entityText = to(text.entityText(), device);
+            Tensor entityText = text.entityText().moveTo(device);
             for (long step = first; step < config.steps(); step++) {
                 long t0 = System.nanoTime();
                 Batch batch = loader.next();
@@ -145,12 +144,8 @@ public final class Trainer {
                 double gradNorm = Double.NaN;
                 double lr = config.lr() * schedule.factor(step);
                 try (TensorScope scope = TensorScope.open()) {
-                    int b = batch.rows().length;
-                    int length = train.length();
-                    TokenLayout layout = TokenLayout.of(batch.tokens(), patches, device);
-                    KmerlModel.Losses losses = model.losses(to(Tensor.of(batch.signals(), b, 12, length), device), layout,
-                            to(Tensor.of(batch.reports(), b, text.textDim()), device), entityText,
-                            to(Tensor.of(batch.entityLabels(), b, text.entities().size()), device));
+                    KmerlModel.Losses losses = model.losses(batch.signalTensor(device), batch.layout(patches, device),
+                            batch.reportTensor(device), entityText, batch.labelTensor(device));
                     loss = losses.total().item();
                     contrastive = losses.contrastive().item();
                     entity = losses.entity().item();
@@ -175,7 +170,7 @@ public final class Trainer {
                         add(seconds, "optimizer", System.nanoTime() - t3);
                     }
                 }
-                samples += batch.rows().length;
+                samples += batch.size();
                 double elapsed = (System.nanoTime() - start) / 1e9;
                 ObjectNode line = MetricsLog.line("step", step + 1);
                 line.put("loss", loss).put("contrastive", contrastive).put("entity", entity).put("lr", lr);
@@ -255,15 +250,5 @@ public final class Trainer {
 
     private static void add(Map<String, Double> seconds, String key, long nanos) {
         seconds.merge(key, nanos / 1e9, Double::sum);
-    }
-
-    /** {@code t} on {@code device} (t itself on the CPU; otherwise a copy, and t is closed). */
-    static Tensor to(Tensor t, Device device) {
-        if (t.device().equals(device)) {
-            return t;
-        }
-        Tensor moved = t.to(device);
-        t.close();
-        return moved;
     }
 }

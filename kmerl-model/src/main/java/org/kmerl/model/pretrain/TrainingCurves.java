@@ -44,7 +44,7 @@ public final class TrainingCurves {
                 new Series("query network, 12 leads", points(lines, "validation", "auroc_query"), true),
                 new Series("ECG-text similarity, 12 leads", points(lines, "validation", "auroc_similarity"), true)));
         for (String set : leadSets(lines)) {
-            auroc.add(new Series("query network, " + set, nested(lines, "auroc_query_leads", set), true));
+            auroc.add(new Series("query network, " + set, points(lines, "validation", "auroc_query_leads", set), true));
         }
         BufferedImage image = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
@@ -61,11 +61,16 @@ public final class TrainingCurves {
         AtomicFiles.write(png, out -> ImageIO.write(image, "png", out));
     }
 
-    static List<double[]> points(List<JsonNode> lines, String kind, String key) {
+    /** (step, value) of every line of {@code kind} whose value at {@code path} (nested keys) is a finite number. */
+    static List<double[]> points(List<JsonNode> lines, String kind, String... path) {
         List<double[]> out = new ArrayList<>();
         for (JsonNode n : lines) {
-            if (n.path("kind").asText().equals(kind) && n.path(key).isNumber() && Double.isFinite(n.path(key).asDouble())) {
-                out.add(new double[] {n.path("step").asDouble(), n.path(key).asDouble()});
+            JsonNode v = n;
+            for (String key : path) {
+                v = v.path(key);
+            }
+            if (n.path("kind").asText().equals(kind) && v.isNumber() && Double.isFinite(v.asDouble())) {
+                out.add(new double[] {n.path("step").asDouble(), v.asDouble()});
             }
         }
         return out;
@@ -78,17 +83,6 @@ public final class TrainingCurves {
             n.path("auroc_query_leads").fieldNames().forEachRemaining(sets::add);
         }
         return new ArrayList<>(sets);
-    }
-
-    static List<double[]> nested(List<JsonNode> lines, String key, String field) {
-        List<double[]> out = new ArrayList<>();
-        for (JsonNode n : lines) {
-            JsonNode v = n.path(key).path(field);
-            if (n.path("kind").asText().equals("validation") && v.isNumber() && Double.isFinite(v.asDouble())) {
-                out.add(new double[] {n.path("step").asDouble(), v.asDouble()});
-            }
-        }
-        return out;
     }
 
     static List<double[]> smooth(List<double[]> pts, int window) {

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.kmerl.autograd.GradMode;
 import org.kmerl.model.data.Lead;
-import org.kmerl.model.ecg.TokenLayout;
 import org.kmerl.model.ecg.TokenSelection;
 import org.kmerl.model.eval.Auroc;
 import org.kmerl.model.kmerl.KmerlModel;
@@ -59,9 +58,6 @@ final class Validator {
     Result run(KmerlModel model, List<Lead> subset) {
         int n = data.size();
         int c = text.classCodes().size();
-        int d = text.textDim();
-        int e = text.entities().size();
-        int length = data.length();
         float[][] query = new float[n][];
         float[][] similarity = new float[n][];
         double loss = 0;
@@ -72,26 +68,21 @@ final class Validator {
         model.eval();
         try (GradMode.Scope off = GradMode.disabled();
              TensorScope outer = TensorScope.open()) {
-            Tensor entityText = Trainer.to(text.entityText(), device);
-            Tensor classText = Trainer.to(c == 0 ? text.entityText().narrow(0, 0, 1) : text.classText(), device);
+            Tensor entityText = text.entityText().moveTo(device);
+            Tensor classText = (c == 0 ? text.entityText().narrow(0, 0, 1) : text.classText()).moveTo(device);
             for (int start = 0; start < n; start += batchSize) {
                 int b = Math.min(batchSize, n - start);
                 try (TensorScope step = TensorScope.open()) {
-                    float[] signals = new float[b * 12 * length];
-                    float[] reports = new float[b * d];
-                    float[] labels = new float[b * e];
+                    int[] rows = new int[b];
                     List<TokenSelection> tokens = new ArrayList<>(b);
                     for (int k = 0; k < b; k++) {
-                        int i = start + k;
-                        data.read(i, signals, k * 12 * length);
-                        System.arraycopy(text.validationReports(), i * d, reports, k * d, d);
-                        System.arraycopy(text.validationEntityRows().get(i), 0, labels, k * e, e);
-                        tokens.add(TokenSelection.all(present(i, subset), patchesPerLead));
+                        rows[k] = start + k;
+                        tokens.add(TokenSelection.all(present(start + k, subset), patchesPerLead));
                     }
-                    TokenLayout layout = TokenLayout.of(tokens, patchesPerLead, device);
-                    KmerlModel.Evaluation ev = model.evaluate(Trainer.to(Tensor.of(signals, b, 12, length), device),
-                            layout, Trainer.to(Tensor.of(reports, b, d), device), entityText,
-                            Trainer.to(Tensor.of(labels, b, e), device), classText);
+                    Batch batch = Batch.assemble(0, data, rows, tokens, text.validationReports(), text.textDim(),
+                            text.validationEntityRows());
+                    KmerlModel.Evaluation ev = model.evaluate(batch.signalTensor(device), batch.layout(patchesPerLead,
+                            device), batch.reportTensor(device), entityText, batch.labelTensor(device), classText);
                     if (b >= 2) {
                         loss += ev.losses().total().item();
                         contrastive += ev.losses().contrastive().item();
