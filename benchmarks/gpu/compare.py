@@ -2,7 +2,8 @@
 
 For each (op, shape): every kmerl variant's time and rate, PyTorch's (one or more implementations), and the ratio
 torch_ms / kmerl_ms of the best kmerl variant (above 1: kmerl is faster).
-Usage: python3 compare.py kmerl.jsonl torch.jsonl [peak_bytes_per_s peak_flops]
+Usage: python3 compare.py kmerl.jsonl torch.jsonl [peak_bytes_per_s peak_flops [kmerl-step.log kmerl-step-torch.json]]
+The last two (KmerlStepOnDevice's JSON lines and kmerl_step_peer.py --out) fill the K-MERL training-step row.
 """
 import json
 import sys
@@ -12,6 +13,12 @@ from collections import OrderedDict
 def load(path):
     with open(path) as f:
         return [json.loads(line) for line in f if line.strip()]
+
+
+def load_lines(path):
+    """The JSON objects among a log's lines."""
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.startswith("{")]
 
 
 def rate(row):
@@ -85,4 +92,14 @@ for op, shape, label, impl, need in [
     if r and t:
         speed = t["ms"] / r["ms"]
         print(f"| {label} | {r['ms']:.3f} ms vs {t['ms']:.3f} ms: {speed:.2f}x ({r['impl']}) | {'yes' if speed >= need else 'no'} |")
-print("| one K-MERL training step (small preset) faster than PyTorch eager fp32 | not measurable yet: the model is issue 8 | - |")
+label = "one K-MERL training step (small preset, batch 32) faster than PyTorch eager fp32"
+if len(sys.argv) > 6:
+    ours = {r["name"].split("=")[-1]: r for r in load_lines(sys.argv[5]) if r["name"].startswith("kmerl step leads=")}
+    with open(sys.argv[6]) as f:
+        theirs = {str(r["leads"]): r for r in json.load(f)["results"]}
+    cells = [f"{leads} leads: {ours[leads]['median_ms']:.1f} ms vs {theirs[leads]['median_ms']:.1f} ms: "
+             f"{theirs[leads]['median_ms'] / ours[leads]['median_ms']:.2f}x" for leads in sorted(ours, key=int) if leads in theirs]
+    met = all(theirs[k]["median_ms"] > ours[k]["median_ms"] for k in ours if k in theirs)
+    print(f"| {label} | {'; '.join(cells)} | {'yes' if met else 'no'} |")
+else:
+    print(f"| {label} | not run (device-check.sh kmerl before bench) | - |")

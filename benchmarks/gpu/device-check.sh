@@ -2,12 +2,13 @@
 # On the GPU machine (after prepare-bundle.sh here): parity tests of every CUDA kernel against the CPU
 # backend, the same tests under compute-sanitizer, and the kernel benchmark next to PyTorch on the card.
 # and the kernel lab of the command-line tool.
-# Usage: benchmarks/gpu/device-check.sh OUT_DIR [parity|sanitize|bench|cli|kmerl]...   (default: all five)
+# Usage: benchmarks/gpu/device-check.sh OUT_DIR [parity|sanitize|kmerl|bench|cli]...   (default: all five;
+#        kmerl before bench, so the comparison table gets its training-step row)
 # kmerl: one K-MERL small-preset training step on the card, kmerl (KmerlStepOnDevice) and PyTorch
 # (kmerl_step_peer.py --device cuda), for the issue 8 throughput row of RESULTS.md.
 set -uo pipefail
 out=${1:?output directory}; shift
-steps=${*:-parity sanitize bench cli kmerl}
+steps=${*:-parity sanitize kmerl bench cli}
 java=".gpu/jre/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED"
 cp=$(ls .gpu/lib/*.jar | grep -v console-standalone | tr '\n' ':')
 # The jlinked runtime has no zip file system, so tests are selected by class name rather than by scanning jars.
@@ -41,7 +42,8 @@ for step in $steps; do
       case $(cat "$out/device.txt") in   # datasheet peaks (HBM bytes/s, FP32 FLOP/s) for the % columns
         *H200*) peaks="4.8e12 67e12" ;; *H100*PCIe*) peaks="2.0e12 51e12" ;; *H100*) peaks="3.35e12 67e12" ;; *) peaks="" ;;
       esac
-      python3 benchmarks/gpu/compare.py "$out/kmerl.jsonl" "$out/torch.jsonl" $peaks > "$out/compare.md" && cat "$out/compare.md"
+      step=""; [[ -n $peaks && -f $out/kmerl-step.log && -f $out/kmerl-step-torch.json ]] && step="$out/kmerl-step.log $out/kmerl-step-torch.json"
+      python3 benchmarks/gpu/compare.py "$out/kmerl.jsonl" "$out/torch.jsonl" $peaks $step > "$out/compare.md" && cat "$out/compare.md"
       # The GPU section of benchmarks/RESULTS.md, rewritten in place (a copy goes to OUT).
       { echo "Card: **$(cut -d, -f1 "$out/device.txt" | xargs)** (driver $(cut -d, -f2 "$out/device.txt" | xargs)," \
              "$(cut -d, -f3 "$out/device.txt" | xargs)); $(head -1 "$out/torch.log" | sed 's/^# //; s/ on .*//');" \

@@ -8,7 +8,9 @@
 //   v4 v3 with float4 (128-bit) global and shared loads, for row-major, 16-byte-aligned operands;
 //   v5 warp tiling: each warp owns a 64x64 piece of the 128x128 block tile and each thread a 8x16
 //      register tile spread over four 16-column warp sub-tiles, so a warp's shared-memory reads
-//      cover few banks and the registers are reused more (same operand rules as v4).
+//      cover few banks and the registers are reused more. Each operand may be row-major or
+//      column-major (a transposed view, as in x·Wᵀ and the weight gradient xᵀ·dy): float4 loads run
+//      along whichever axis is contiguous, so the same kernel serves all four combinations.
 #include "kmerl_common.cuh"
 
 struct GemmBatch {
@@ -181,7 +183,10 @@ extern "C" __global__ void __launch_bounds__(256) kmerl_gemm_v4_vectorized(GEMM_
 #define W_WSUBM (W_WM / W_WMITER)                                   // 64
 #define W_WSUBN (W_WN / W_WNITER)                                   // 16
 
-extern "C" __global__ void __launch_bounds__(W_THREADS) kmerl_gemm_v5_warp_tiled(GEMM_PARAMS) {
+// aColMajor: A(m, k) at m + k*sak (sam == 1), else at m*sam + k (sak == 1); bColMajor likewise for B(k, n).
+// The host checks that the contiguous axis's length and every offset and stride are multiples of 4.
+extern "C" __global__ void __launch_bounds__(W_THREADS) kmerl_gemm_v5_warp_tiled(GEMM_PARAMS, int aColMajor,
+                                                                                 int bColMajor) {
     __shared__ __align__(16) float As[W_BK * W_BM];   // transposed: As[k * BM + m]
     __shared__ __align__(16) float Bs[W_BK * W_BN];   // Bs[k * BN + n]
     int ao = aOff, bo = bOff;
@@ -190,28 +195,54 @@ extern "C" __global__ void __launch_bounds__(W_THREADS) kmerl_gemm_v5_warp_tiled
     int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
     int warpCol = warp % (W_BN / W_WN), warpRow = warp / (W_BN / W_WN);
     int laneCol = lane % (W_WSUBN / W_TN), laneRow = lane / (W_WSUBN / W_TN);
-    // Loading: A as float4 along k (4 per row of BK), B as float4 along n.
+    // Row-major A: float4 along k (4 per row of BK), stored transposed. Column-major A: float4 along m,
+    // stored as it comes. Row-major B: float4 along n. Column-major B: float4 along k, stored transposed.
     int aRow = threadIdx.x / (W_BK / 4), aCol = threadIdx.x % (W_BK / 4);
     const int aRowStep = (W_THREADS * 4) / W_BK;
+    int aK = threadIdx.x / (W_BM / 4), aM = threadIdx.x % (W_BM / 4);
+    const int aKStep = W_THREADS / (W_BM / 4);
     int bRow = threadIdx.x / (W_BN / 4), bCol = threadIdx.x % (W_BN / 4);
     const int bRowStep = W_THREADS / (W_BN / 4);
+    int bN = threadIdx.x / (W_BK / 4), bK = threadIdx.x % (W_BK / 4);
+    const int bNStep = (W_THREADS * 4) / W_BK;
     float acc[W_WMITER * W_TM * W_WNITER * W_TN] = {};
     float regM[W_WMITER * W_TM], regN[W_WNITER * W_TN];
     for (int k0 = 0; k0 < K; k0 += W_BK) {
-        for (int off = 0; off < W_BM; off += aRowStep) {
-            int m = m0 + aRow + off, k = k0 + aCol * 4;
-            float4 v = make_float4(0.f, 0.f, 0.f, 0.f);
-            if (m < M && k < K) v = *reinterpret_cast<const float4*>(&A[ao + m * sam + k]);
-            As[(aCol * 4 + 0) * W_BM + aRow + off] = v.x;
-            As[(aCol * 4 + 1) * W_BM + aRow + off] = v.y;
-            As[(aCol * 4 + 2) * W_BM + aRow + off] = v.z;
-            As[(aCol * 4 + 3) * W_BM + aRow + off] = v.w;
+        if (aColMajor) {
+            for (int off = 0; off < W_BK; off += aKStep) {
+                int k = k0 + aK + off, m = m0 + aM * 4;
+                float4 v = make_float4(0.f, 0.f, 0.f, 0.f);
+                if (k < K && m < M) v = *reinterpret_cast<const float4*>(&A[ao + k * sak + m]);
+                *reinterpret_cast<float4*>(&As[(aK + off) * W_BM + aM * 4]) = v;
+            }
+        } else {
+            for (int off = 0; off < W_BM; off += aRowStep) {
+                int m = m0 + aRow + off, k = k0 + aCol * 4;
+                float4 v = make_float4(0.f, 0.f, 0.f, 0.f);
+                if (m < M && k < K) v = *reinterpret_cast<const float4*>(&A[ao + m * sam + k]);
+                As[(aCol * 4 + 0) * W_BM + aRow + off] = v.x;
+                As[(aCol * 4 + 1) * W_BM + aRow + off] = v.y;
+                As[(aCol * 4 + 2) * W_BM + aRow + off] = v.z;
+                As[(aCol * 4 + 3) * W_BM + aRow + off] = v.w;
+            }
         }
-        for (int off = 0; off < W_BK; off += bRowStep) {
-            int k = k0 + bRow + off, n = n0 + bCol * 4;
-            float4 v = make_float4(0.f, 0.f, 0.f, 0.f);
-            if (k < K && n < N) v = *reinterpret_cast<const float4*>(&B[bo + k * sbk + n]);
-            *reinterpret_cast<float4*>(&Bs[(bRow + off) * W_BN + bCol * 4]) = v;
+        if (bColMajor) {
+            for (int off = 0; off < W_BN; off += bNStep) {
+                int n = n0 + bN + off, k = k0 + bK * 4;
+                float4 v = make_float4(0.f, 0.f, 0.f, 0.f);
+                if (n < N && k < K) v = *reinterpret_cast<const float4*>(&B[bo + n * sbn + k]);
+                Bs[(bK * 4 + 0) * W_BN + bN + off] = v.x;
+                Bs[(bK * 4 + 1) * W_BN + bN + off] = v.y;
+                Bs[(bK * 4 + 2) * W_BN + bN + off] = v.z;
+                Bs[(bK * 4 + 3) * W_BN + bN + off] = v.w;
+            }
+        } else {
+            for (int off = 0; off < W_BK; off += bRowStep) {
+                int k = k0 + bRow + off, n = n0 + bCol * 4;
+                float4 v = make_float4(0.f, 0.f, 0.f, 0.f);
+                if (k < K && n < N) v = *reinterpret_cast<const float4*>(&B[bo + k * sbk + n]);
+                *reinterpret_cast<float4*>(&Bs[(bRow + off) * W_BN + bCol * 4]) = v;
+            }
         }
         __syncthreads();
 #pragma unroll

@@ -51,6 +51,11 @@ public final class CudaElementwise implements ElementwiseKernels {
     @Override
     public void unaryBackward(UnaryOp op, Tensor x, Tensor y, Tensor gradOut, Tensor gradIn) {
         Layout l = Layout.of(gradIn.shape(), gradIn, x, y, gradOut);
+        if (denseVariant(l, gradIn, x, y, gradOut) != null) {
+            kernels.kernel(MODULE, "kmerl_unary_backward_contiguous").launch(grid(l), OpCodes.of(op), l.numel(),
+                    CudaStorage.at(gradIn), CudaStorage.at(x), CudaStorage.at(y), CudaStorage.at(gradOut));
+            return;
+        }
         kernels.kernel(MODULE, "kmerl_unary_backward_strided").launch(grid(l), OpCodes.of(op), l.numel(), l.dims(),
                 CudaStorage.base(gradIn), l.strides(0), CudaStorage.base(x), l.strides(1), CudaStorage.base(y),
                 l.strides(2), CudaStorage.base(gradOut), l.strides(3));

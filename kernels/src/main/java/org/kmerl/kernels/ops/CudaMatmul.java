@@ -1,25 +1,39 @@
 package org.kmerl.kernels.ops;
 
 import java.util.Arrays;
+import java.util.Optional;
 import org.kmerl.kernels.runtime.CudaStorage;
 import org.kmerl.kernels.runtime.Grid;
 import org.kmerl.tensor.Tensor;
 import org.kmerl.tensor.backend.MatmulKernels;
+import org.kmerl.tensor.backend.ReduceOp;
 
 /**
  * Batched matrix products (gemm.cu, and cuBLAS when it loads). Operands keep their strides: a transposed
- * operand costs nothing but slower loads in the strided variants; v4 takes row-major aligned operands.
- * Default: cuBLAS if present, else v5 where its operand rules hold, else v3 for large and v2 for small
- * products (the order measured on an H200, benchmarks/RESULTS.md).
+ * operand costs nothing but slower loads in the strided variants; v4 takes row-major aligned operands,
+ * v5 row- or column-major ones. Default: cuBLAS if present, else v5 where its operand rules hold, else
+ * v3 for large and v2 for small products (the order measured on an H200, benchmarks/RESULTS.md).
+ *
+ * <p>Split-K: a product with few output tiles and a long K (the weight gradient xᵀ·dy of a linear
+ * layer: a [384, 384] output summed over 11,520 tokens makes 9 tiles for 132 SMs) leaves most of the
+ * GPU idle. By default such a product runs as a batched product over K-chunks, views of the operands
+ * with the chunk as a new leading batch axis, into a workspace of partial outputs that one reduction
+ * then sums in a fixed order (deterministic, no atomics). {@code KMERL_GEMM_SPLIT_K=0} turns it off.
  */
 public final class CudaMatmul implements MatmulKernels {
     private static final String MODULE = "gemm";
+    private static final boolean SPLIT_K = !"0".equals(System.getenv("KMERL_GEMM_SPLIT_K"));
+    /** A K-chunk is at least this long, so the partial outputs cost less traffic than the chunk's products. */
+    static final int MIN_CHUNK = 256;
     private final DeviceKernels kernels;
     private final CublasGemm cublas;
+
+    private final CudaReductions reductions;
 
     public CudaMatmul(DeviceKernels kernels, CublasGemm cublas) {
         this.kernels = kernels;
         this.cublas = cublas;
+        this.reductions = new CudaReductions(kernels);
     }
 
     @Override
@@ -53,7 +67,17 @@ public final class CudaMatmul implements MatmulKernels {
             }
             return;
         }
-        String variant = kernels.registry().forced("gemm").orElseGet(() -> defaultVariant(p));
+        Optional<String> forced = kernels.registry().forced("gemm");
+        String variant = forced.orElseGet(() -> defaultVariant(p));
+        int splits = forced.isEmpty() && !variant.equals("v0") ? splitsFor(p) : 1;
+        if (splits > 1) {
+            splitK(a, b, out, bias, p, splits);
+            return;
+        }
+        launch(variant, p, a, b, out, bias);
+    }
+
+    private void launch(String variant, GemmProblem p, Tensor a, Tensor b, Tensor out, Tensor bias) {
         if (variant.equals("v0")) {
             if (!cublas.available()) {
                 throw new IllegalStateException("gemm=v0 (cuBLAS) was asked for, but " + cublas.reason());
@@ -61,7 +85,7 @@ public final class CudaMatmul implements MatmulKernels {
             cublas.gemm(p, a, b, out, bias);
             return;
         }
-        if ((variant.equals("v4") || variant.equals("v5")) && !p.vectorizable()) {
+        if (variant.equals("v4") && !p.vectorizable() || variant.equals("v5") && !p.warpTileable()) {
             variant = "v3";   // the float4 variants' alignment rules do not hold for these operands
         }
         Object[] args = {p.m(), p.n(), p.k(), CudaStorage.base(a), a.offset(), p.sam(), p.sak(), CudaStorage.base(b),
@@ -76,8 +100,13 @@ public final class CudaMatmul implements MatmulKernels {
                     .launch(Grid.of(ceil(p.n(), 128), ceil(p.m(), 128), batch, 256, 1), args);
             case "v4" -> kernels.kernel(MODULE, "kmerl_gemm_v4_vectorized")
                     .launch(Grid.of(ceil(p.n(), 128), ceil(p.m(), 128), batch, 256, 1), args);
-            case "v5" -> kernels.kernel(MODULE, "kmerl_gemm_v5_warp_tiled")
-                    .launch(Grid.of(ceil(p.n(), 128), ceil(p.m(), 128), batch, 128, 1), args);
+            case "v5" -> {
+                Object[] withLayout = Arrays.copyOf(args, args.length + 2);
+                withLayout[args.length] = p.aLayout() == Major.COLUMN;
+                withLayout[args.length + 1] = p.bLayout() == Major.COLUMN;
+                kernels.kernel(MODULE, "kmerl_gemm_v5_warp_tiled")
+                        .launch(Grid.of(ceil(p.n(), 128), ceil(p.m(), 128), batch, 128, 1), withLayout);
+            }
             default -> throw new IllegalArgumentException("unknown gemm variant " + variant);
         }
     }
@@ -89,7 +118,104 @@ public final class CudaMatmul implements MatmulKernels {
         if ((long) p.m() * p.n() < 64L * 64L) {
             return "v2";
         }
-        return p.vectorizable() ? "v5" : "v3";
+        return p.warpTileable() ? "v5" : "v3";
+    }
+
+    /**
+     * How many K-chunks to split {@code p} into (chunks of at least MIN_CHUNK). Fewer tiles than SMs: enough
+     * chunks for two waves. A few waves with a mostly idle last one (180 tiles on 132 SMs run as two waves
+     * at 68%): the split, up to 4, that fills the waves best, when it beats the unsplit product by a fifth.
+     */
+    int splitsFor(GemmProblem p) {
+        int most = p.k() / MIN_CHUNK;
+        if (!SPLIT_K || most < 2) {
+            return 1;
+        }
+        long tiles = (long) ceil(p.m(), 128) * ceil(p.n(), 128) * p.batch();
+        int sms = kernels.context().multiprocessors();
+        if (tiles < sms) {
+            return (int) Math.min((2L * sms + tiles - 1) / tiles, most);
+        }
+        if (tiles > 4L * sms) {
+            return 1;
+        }
+        int best = 1;
+        for (int s = 2; s <= Math.min(4, most); s++) {
+            if (waveFill(tiles * s, sms) > 1.2 * waveFill(tiles * best, sms)) {
+                best = s;
+            }
+        }
+        return best;
+    }
+
+    /** The share of SM slots busy when {@code blocks} run in whole waves of {@code sms}. */
+    private static double waveFill(long blocks, int sms) {
+        return (double) blocks / (((blocks + sms - 1) / sms) * sms);
+    }
+
+    /**
+     * out = Σ_s a[..., :, K_s]·b[..., K_s, :] (+ bias): the equal chunks as one batched product (the
+     * chunk index a new leading batch axis of strided views, so no operand is copied), a shorter last
+     * chunk as one more product, then a sum over the chunk axis in chunk order.
+     */
+    private void splitK(Tensor a, Tensor b, Tensor out, Tensor bias, GemmProblem p, int splits) {
+        int r = a.rank();
+        int chunk = roundUp(p.k() / splits, 16);
+        int full = p.k() / chunk;
+        int rest = p.k() - full * chunk;
+        int[] workShape = new int[r + 1];
+        workShape[0] = full + (rest > 0 ? 1 : 0);
+        System.arraycopy(out.shape(), 0, workShape, 1, r);
+        try (Tensor work = Tensor.empty(out.dtype(), out.device(), workShape)) {
+            try (Tensor aChunks = chunksFirst(a, r - 1, full, chunk); Tensor bChunks = chunksFirst(b, r - 2, full, chunk);
+                 Tensor partials = work.narrow(0, 0, full)) {
+                gemmNoSplit(aChunks, bChunks, partials);
+            }
+            if (rest > 0) {
+                try (Tensor aRest = a.narrow(r - 1, full * chunk, rest); Tensor bRest = b.narrow(r - 2, full * chunk, rest);
+                     Tensor last = work.select(0, full)) {
+                    gemmNoSplit(aRest, bRest, last);
+                }
+            }
+            boolean[] axes = new boolean[r + 1];
+            axes[0] = true;
+            reductions.reduce(ReduceOp.SUM, work, axes, out);
+        }
+        if (bias != null) {
+            out.addInPlace(bias);
+        }
+    }
+
+    private void gemmNoSplit(Tensor a, Tensor b, Tensor out) {
+        GemmProblem p = GemmProblem.of(a, b, out);
+        launch(kernels.registry().forced("gemm").orElseGet(() -> defaultVariant(p)), p, a, b, out, null);
+    }
+
+    /** The first parts*chunk of {@code axis} viewed as [parts, chunk], the parts axis moved to the front (a view). */
+    private static Tensor chunksFirst(Tensor t, int axis, int parts, int chunk) {
+        int[] shape = new int[t.rank() + 1];
+        for (int i = 0, j = 0; i < t.rank(); i++) {
+            if (i == axis) {
+                shape[j++] = parts;
+                shape[j++] = chunk;
+            } else {
+                shape[j++] = t.dim(i);
+            }
+        }
+        int[] order = new int[shape.length];
+        order[0] = axis;
+        for (int i = 0, j = 1; i < shape.length; i++) {
+            if (i != axis) {
+                order[j++] = i;
+            }
+        }
+        try (Tensor head = t.narrow(axis, 0, parts * chunk); Tensor split = head.viewAs(shape)) {
+            return split.permute(order);
+        }
+    }
+
+    private static int roundUp(int n, int multiple) {
+        return (n + multiple - 1) / multiple * multiple;
     }
 
     private static int ceil(int n, int d) {
@@ -128,15 +254,45 @@ public final class CudaMatmul implements MatmulKernels {
 
         /** v4's conditions: row-major A and B, and every float4 16-byte aligned and wholly in or out of range. */
         boolean vectorizable() {
-            boolean ok = sak == 1 && sbn == 1 && k % 4 == 0 && n % 4 == 0 && sam % 4 == 0 && sbk % 4 == 0
-                    && aOffset % 4 == 0 && bOffset % 4 == 0;
-            for (int s : batchLayout.operandStrides(0)) {
-                ok &= s % 4 == 0;
+            return aLayout() == Major.ROW && bLayout() == Major.ROW;
+        }
+
+        /** v5's conditions: each operand row- or column-major with aligned float4s along its contiguous axis. */
+        boolean warpTileable() {
+            return aLayout() != Major.NONE && bLayout() != Major.NONE;
+        }
+
+        /** A (m, k): ROW when k is contiguous, COLUMN when m is, with the float4 rules of v4/v5. */
+        Major aLayout() {
+            return Major.of(sak, sam, k, m, aOffset, batchLayout.operandStrides(0));
+        }
+
+        /** B (k, n): ROW when n is contiguous, COLUMN when k is. */
+        Major bLayout() {
+            return Major.of(sbn, sbk, n, k, bOffset, batchLayout.operandStrides(1));
+        }
+    }
+
+    /** Which axis of a matrix operand is contiguous, when float4 loads along it are aligned and never straddle its end. */
+    enum Major {
+        ROW, COLUMN, NONE;
+
+        /** {@code inner}/{@code outer}: strides of the column/row index; {@code innerLength}/{@code outerLength}: their sizes. */
+        static Major of(int inner, int outer, int innerLength, int outerLength, int offset, int[] batchStrides) {
+            boolean aligned = offset % 4 == 0;
+            for (int s : batchStrides) {
+                aligned &= s % 4 == 0;
             }
-            for (int s : batchLayout.operandStrides(1)) {
-                ok &= s % 4 == 0;
+            if (!aligned) {
+                return NONE;
             }
-            return ok;
+            if (inner == 1 && outer % 4 == 0 && innerLength % 4 == 0) {
+                return ROW;
+            }
+            if (outer == 1 && inner % 4 == 0 && outerLength % 4 == 0) {
+                return COLUMN;
+            }
+            return NONE;
         }
     }
 }

@@ -21,7 +21,8 @@ import jcuda.driver.JCudaDriver;
  * {@code CU_LAUNCH_PARAM_BUFFER_POINTER}: measured on an H200, that costs 6.9 µs for 4 arguments and
  * 7.8 µs for 9, against 8.5 and 15.1 µs with one JCuda pointer per argument (LaunchOverheadBench).
  * {@code KMERL_CUDA_PACKED=0} goes back to one pointer per argument. With {@code KMERL_CUDA_SYNC=1} every
- * launch waits for the kernel, so an asynchronous fault is reported at the kernel that caused it.
+ * launch waits for the kernel, so an asynchronous fault is reported at the kernel that caused it;
+ * with {@code KMERL_CUDA_PROFILE=1} every launch is timed by {@link KernelProfile}.
  */
 public final class Kernel {
     private static final boolean SYNC = "1".equals(System.getenv("KMERL_CUDA_SYNC"));
@@ -45,6 +46,14 @@ public final class Kernel {
         if (grid.gridX() == 0 || grid.gridY() == 0 || grid.gridZ() == 0) {
             return;
         }
+        if (KernelProfile.ENABLED) {
+            KernelProfile.timed(name, () -> launchChosen(grid, args));
+        } else {
+            launchChosen(grid, args);
+        }
+    }
+
+    private void launchChosen(Grid grid, Object... args) {
         if (PACKED) {
             launchPacked(grid, args);
         } else {

@@ -37,6 +37,8 @@ class ElementwiseParityTest {
             Tensor gotGrad = ElementwiseOps.unaryBackward(op, Gpu.permuted(Gpu.on(x)), Gpu.on(expected),
                     Gpu.strided(Gpu.on(grad)));
             Gpu.assertClose(expectedGrad, gotGrad, 2e-6, 1e-7, op.opName() + " backward");
+            Gpu.assertClose(expectedGrad, ElementwiseOps.unaryBackward(op, Gpu.on(x), Gpu.on(expected), Gpu.on(grad)),
+                    2e-6, 1e-7, op.opName() + " backward, dense operands");
         }
         // A large dense input takes the contiguous fast path over many blocks.
         Tensor big = input(op, data, new int[] {1_000_003});

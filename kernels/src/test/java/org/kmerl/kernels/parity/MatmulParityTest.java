@@ -54,4 +54,32 @@ class MatmulParityTest {
                     variant + " permuted batch, transposed B");
         });
     }
+
+    /**
+     * Products with few output tiles and a long K take the split-K path when no variant is forced: the
+     * weight-gradient shape (column-major A), a K that leaves a shorter last chunk, a batch, a bias, and
+     * a product split only to fill the last wave.
+     */
+    @Test
+    void splitKOnTheDefaultPath() {
+        Gpu.backend();
+        TestData data = new TestData(7);
+        for (int[] s : new int[][] {{96, 160, 4096}, {128, 36, 2999}, {5, 260, 1030}}) {
+            int m = s[0], n = s[1], k = s[2];
+            Tensor x = data.normal(k, m);   // [tokens, in]: A = xᵀ, column-major
+            Tensor dy = data.normal(k, n);
+            String what = "split-K " + m + "x" + n + "x" + k;
+            Gpu.assertClose(MatmulOps.matmul(x.t(), dy), MatmulOps.matmul(Gpu.on(x).t(), Gpu.on(dy)), 1e-5, atol(k), what);
+            Tensor bias = data.normal(n);
+            Gpu.assertClose(MatmulOps.addmm(bias, x.t(), dy), MatmulOps.addmm(Gpu.on(bias), Gpu.on(x).t(), Gpu.on(dy)),
+                    1e-5, atol(k), what + " addmm");
+        }
+        Tensor wide = data.normal(2304, 600);   // 180 tiles: on 132 SMs split in two to fill the waves
+        Tensor tall = data.normal(600, 1280);
+        Gpu.assertClose(MatmulOps.matmul(wide, tall), MatmulOps.matmul(Gpu.on(wide), Gpu.on(tall)), 1e-5, atol(600),
+                "split-K for wave fill");
+        Tensor a = data.normal(3, 40, 1500);
+        Tensor b = data.normal(3, 1500, 24);
+        Gpu.assertClose(MatmulOps.matmul(a, b), MatmulOps.matmul(Gpu.on(a), Gpu.on(b)), 1e-5, atol(1500), "split-K batched");
+    }
 }

@@ -1,0 +1,71 @@
+package org.kmerl.kernels.runtime;
+
+import static jcuda.driver.JCudaDriver.cuEventCreate;
+import static jcuda.driver.JCudaDriver.cuEventElapsedTime;
+import static jcuda.driver.JCudaDriver.cuEventRecord;
+import static jcuda.driver.JCudaDriver.cuEventSynchronize;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import jcuda.driver.CUevent;
+import jcuda.driver.CUevent_flags;
+
+/**
+ * Device time per kernel, for finding where a model's step goes on the GPU when no Nsight tool is at
+ * hand. With {@code KMERL_CUDA_PROFILE=1} every launch is bracketed by two CUDA events and waited for,
+ * so each kernel's time is its own (the host runs slower, the device times do not change); without it
+ * nothing is recorded and a launch costs one boolean test. {@link #print} writes a table sorted by
+ * total time and starts a new tally.
+ */
+public final class KernelProfile {
+    public static final boolean ENABLED = "1".equals(System.getenv("KMERL_CUDA_PROFILE"));
+
+    private static final Map<String, double[]> TOTALS = new LinkedHashMap<>();   // name -> {calls, ms, max ms}
+    private static CUevent start;
+    private static CUevent stop;
+
+    private KernelProfile() {
+    }
+
+    /** Runs {@code launch} between two events, waits for it and adds its device time to {@code kernel}'s tally. */
+    static synchronized void timed(String kernel, Runnable launch) {
+        if (start == null) {
+            start = new CUevent();
+            stop = new CUevent();
+            cuEventCreate(start, CUevent_flags.CU_EVENT_DEFAULT);
+            cuEventCreate(stop, CUevent_flags.CU_EVENT_DEFAULT);
+        }
+        cuEventRecord(start, null);
+        launch.run();
+        cuEventRecord(stop, null);
+        cuEventSynchronize(stop);
+        float[] ms = new float[1];
+        cuEventElapsedTime(ms, start, stop);
+        double[] t = TOTALS.computeIfAbsent(kernel, k -> new double[3]);
+        t[0]++;
+        t[1] += ms[0];
+        t[2] = Math.max(t[2], ms[0]);
+    }
+
+    /** The tally since the last print, heaviest kernels first, {@code per} dividing calls and times (e.g. steps). */
+    public static synchronized void print(PrintStream out, String title, int per) {
+        if (!ENABLED) {
+            return;
+        }
+        List<Map.Entry<String, double[]>> rows = new ArrayList<>(TOTALS.entrySet());
+        rows.sort((a, b) -> Double.compare(b.getValue()[1], a.getValue()[1]));
+        double all = rows.stream().mapToDouble(e -> e.getValue()[1]).sum();
+        out.printf(Locale.ROOT, "%s: device time per unit %.3f ms over %d kernels%n", title, all / per, rows.size());
+        out.printf(Locale.ROOT, "  %-44s %8s %10s %7s %10s%n", "kernel", "calls", "ms", "share", "max us");
+        for (Map.Entry<String, double[]> e : rows) {
+            double[] t = e.getValue();
+            out.printf(Locale.ROOT, "  %-44s %8.1f %10.3f %6.1f%% %10.1f%n", e.getKey(), t[0] / per, t[1] / per,
+                    100 * t[1] / all, 1e3 * t[2]);
+        }
+        TOTALS.clear();
+    }
+}
