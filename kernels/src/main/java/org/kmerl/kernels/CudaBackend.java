@@ -73,6 +73,11 @@ public final class CudaBackend implements Backend {
         this.random = new CudaRandom(kernels);
     }
 
+    @Override
+    public void synchronize() {
+        context.synchronize();
+    }
+
     public CudaContext context() {
         return context;
     }

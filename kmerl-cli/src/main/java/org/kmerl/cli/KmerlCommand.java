@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "ECG-report representation learning (K-MERL) on a from-scratch tensor library.",
-        subcommands = {DevicesCommand.class, DataCommand.class, MineCommand.class, TextCommand.class, PretrainCommand.class, KernelsCommand.class, picocli.CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, DevicesCommand.class, DataCommand.class, MineCommand.class, TextCommand.class, PretrainCommand.class, EvalCommand.class, EmbedCommand.class, KernelsCommand.class, picocli.CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  kmerl devices                                     what will run the tensors",
             "  kmerl text embed --cosine \"sinus rhythm\" \"normal ecg\"   compare two texts",
             "  kmerl data plot RECORD -o ecg.png                 a 12-lead record on ECG paper",
@@ -24,6 +24,12 @@ public final class KmerlCommand implements Runnable {
     @Option(names = "--debug", scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "Print full stack traces on errors.")
     boolean debug;
+
+    /** Read by {@link Main}: record every op in a Chrome trace and print a per-op summary at exit. */
+    @Option(names = "--trace", scope = picocli.CommandLine.ScopeType.INHERIT, paramLabel = "FILE",
+            description = "Write a Chrome trace (Perfetto, chrome://tracing) of every tensor op to FILE and print a"
+                    + " per-op summary (calls, time, share, GB/s, GFLOP/s) at exit.")
+    java.nio.file.Path trace;
 
     @Override
     public void run() {

@@ -13,10 +13,10 @@ import org.kmerl.model.data.Lead;
 import org.kmerl.model.data.cache.RecordSource;
 import org.kmerl.model.data.cache.SampleCache;
 import org.kmerl.model.data.cache.Sources;
-import org.kmerl.model.data.preprocess.Crop;
-import org.kmerl.model.data.preprocess.Normalization;
+import org.kmerl.model.data.ptbxl.PtbXl;
 import org.kmerl.model.data.preprocess.Preprocessor;
 import org.kmerl.model.ecg.EcgEncoderConfig;
+import org.kmerl.model.ecg.EncoderInput;
 import org.kmerl.model.pretrain.CacheData;
 import org.kmerl.model.pretrain.InMemoryData;
 import org.kmerl.model.pretrain.PretrainData;
@@ -102,6 +102,11 @@ final class PretrainCommand implements Callable<Integer> {
             description = "share of a cache or dataset held out for validation (default: ${DEFAULT-VALUE})")
     double validationFraction;
 
+    @Option(names = "--holdout-folds", defaultValue = "9,10", paramLabel = "F,F|none",
+            description = "PTB-XL folds left out of pretraining, so that 'kmerl eval' can validate and test on them"
+                    + " (default: ${DEFAULT-VALUE}, the benchmark's validation and test folds)")
+    String holdoutFolds;
+
     @Option(names = "--min-entity-count", defaultValue = "5",
             description = "entities in fewer training reports are not queried (default: ${DEFAULT-VALUE})")
     int minEntityCount;
@@ -131,8 +136,7 @@ final class PretrainCommand implements Callable<Integer> {
         Files.createDirectories(runDir);
 
         long t0 = System.nanoTime();
-        Preprocessor pre = Preprocessor.builder().leads(List.of(Lead.values())).rate(enc.rate()).bandPass(0.5, 40)
-                .length(enc.samples(), Crop.START).normalization(Normalization.GLOBAL_Z_SCORE).build();
+        Preprocessor pre = EncoderInput.preprocessor(enc, List.of(Lead.values()));
         PretrainData[] split = data(pre, settings.trainer().seed(), out);
         out.printf(Locale.ROOT, "data       %s%n           validation: %s (%.1f s)%n", split[0].describe(),
                 split[1].describe(), seconds(t0));
@@ -232,7 +236,27 @@ final class PretrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException(cacheDir + " holds " + cache.length() + " samples at " + cache.rate()
                     + " Hz; the encoder expects " + pre.length() + " at " + pre.rate() + " Hz");
         }
-        return CacheData.split(cache, cacheDir, validationFraction, seed);
+        int[] usable = cache.doneRows();
+        if (Files.exists(dir.resolve(PtbXl.DATABASE))) {
+            usable = withoutFolds(cache, usable, PtbXl.load(dir), out);
+        }
+        return CacheData.split(cache, usable, cacheDir, validationFraction, seed);
+    }
+
+    /** The cache rows whose PTB-XL record is not in a --holdout-folds fold. */
+    private int[] withoutFolds(SampleCache cache, int[] rows, PtbXl db, PrintWriter out) {
+        java.util.Set<Integer> folds = new java.util.TreeSet<>();
+        if (!holdoutFolds.strip().equalsIgnoreCase("none")) {
+            for (String f : holdoutFolds.split(",")) {
+                folds.add(Integer.parseInt(f.strip()));
+            }
+        }
+        Map<String, Integer> foldOf = new java.util.HashMap<>();
+        db.records().forEach(r -> foldOf.put(Integer.toString(r.ecgId()), r.fold()));
+        int[] kept = java.util.Arrays.stream(rows).filter(i -> !folds.contains(foldOf.get(cache.entry(i).id()))).toArray();
+        out.printf(Locale.ROOT, "           PTB-XL folds %s held out for evaluation: %d of %d records left for pretraining%n",
+                folds, kept.length, rows.length);
+        return kept;
     }
 
     private static InMemoryData synthetic(String task, int count, long seed, Preprocessor pre) {

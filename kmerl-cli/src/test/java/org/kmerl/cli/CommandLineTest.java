@@ -19,10 +19,9 @@ class CommandLineTest {
     private static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new KmerlCommand());
+        CommandLine cli = Main.commandLine();
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
-        cli.setExecutionExceptionHandler(new ErrorHandler());
         int code = cli.execute(args);
         return new Result(code, out.toString(), err.toString());
     }
@@ -150,6 +149,83 @@ class CommandLineTest {
         Result bad = run("pretrain", "--preset", "micro", "--config", config.toString(), "--out", tmp.resolve("x").toString());
         assertEquals(1, bad.exitCode());
         assertTrue(bad.err().contains("bad.yaml") && bad.err().contains("model.encoder.widht"), bad.err());
+    }
+
+    /** A pretrained micro model evaluated on a CSV dataset of synthetic WFDB records: all three evaluations. */
+    @Test
+    void evalZeroShotLeadsAndProbeWriteResultsAndPlots(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        Result pre = run("pretrain", "--data", "synthetic", "--preset", "micro", "--steps", "3", "--batch-size", "8",
+                "--synthetic-records", "24", "--validation-records", "12", "--min-entity-count", "1", "--device", "cpu",
+                "--out", run.toString());
+        assertEquals(0, pre.exitCode(), pre.err());
+        org.kmerl.model.data.synth.SyntheticEcg gen = new org.kmerl.model.data.synth.SyntheticEcg(100, 10, true);
+        StringBuilder csv = new StringBuilder("path,split,AFIB,NORM\n");
+        String[] splits = {"train", "train", "train", "val", "test"};
+        for (int i = 0; i < 30; i++) {
+            var conditions = i % 2 == 0 ? java.util.Set.of(org.kmerl.model.data.synth.Condition.ATRIAL_FIBRILLATION)
+                    : java.util.Set.of(org.kmerl.model.data.synth.Condition.NORMAL);
+            org.kmerl.model.data.wfdb.WfdbWriter.write(gen.generate(conditions, i).record(), tmp.resolve("recs"), "r" + i,
+                    1000, java.util.List.of());
+            csv.append("recs/r").append(i).append(',').append(splits[i % 5]).append(',').append(i % 2 == 0 ? 1 : 0)
+                    .append(',').append(i % 2 == 0 ? 0 : 1).append('\n');
+        }
+        Path data = tmp.resolve("afib.csv");
+        java.nio.file.Files.writeString(data, csv);
+        Path texts = tmp.resolve("texts.csv");
+        java.nio.file.Files.writeString(texts, "code,text\nAFIB,atrial fibrillation\nNORM,normal ecg\n");
+        String[] common = {"--checkpoint", run.toString(), "--data", data.toString(), "--class-text", texts.toString(),
+            "--device", "cpu"};
+
+        Result zs = run(concat(new String[] {"eval", "zeroshot", "--out", tmp.resolve("zs").toString()}, common));
+        assertEquals(0, zs.exitCode(), zs.err());
+        assertTrue(zs.out().contains("query network") && zs.out().contains("ECG-text similarity"), zs.out());
+        for (String f : new String[] {"results.json", "results.md", "roc-afib-query-all.png", "roc-afib-similarity-all.png",
+            "features/all.safetensors"}) {
+            assertTrue(java.nio.file.Files.exists(tmp.resolve("zs").resolve(f)), f + " was written");
+        }
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(tmp.resolve("zs/results.json").toFile());
+        assertEquals(2, json.path("results").size());
+        assertEquals(6, json.path("results").get(0).path("test_records").asInt());
+        assertEquals("atrial fibrillation", json.path("results").get(0).path("classes").get(0).path("text").asText());
+        assertTrue(json.path("results").get(0).path("macro_auroc_low").isNumber(), json.toString());
+
+        Result leads = run(concat(new String[] {"eval", "leads", "--leads", "all;I;I,II,V1", "--out",
+            tmp.resolve("leads").toString()}, common));
+        assertEquals(0, leads.exitCode(), leads.err());
+        String md = java.nio.file.Files.readString(tmp.resolve("leads/results.md"));
+        assertTrue(md.contains("| I (zero-filled) |") && md.contains("| I,II,V1 |") && md.contains("by lead view"), md);
+
+        Result probe = run(concat(new String[] {"eval", "probe", "--fractions", "0.01,1", "--small-seeds", "2", "--out",
+            tmp.resolve("probe").toString()}, common));
+        assertEquals(0, probe.exitCode(), probe.err());
+        assertEquals(3, new com.fasterxml.jackson.databind.ObjectMapper().readTree(tmp.resolve("probe/results.json").toFile())
+                .path("results").size(), "1% twice (a small fraction: two draws), 100% once");
+
+        Result embed = run(concat(new String[] {"embed", "--leads", "limb", "--out", tmp.resolve("emb").toString()}, common));
+        assertEquals(0, embed.exitCode(), embed.err());
+        assertTrue(embed.out().contains("[30, "), embed.out());
+        assertEquals(31, java.nio.file.Files.readAllLines(tmp.resolve("emb/index.csv")).size(), "a header and 30 rows");
+        assertTrue(java.nio.file.Files.size(tmp.resolve("emb/embeddings.npy")) > 30 * 4, "30 embeddings");
+
+        Result missing = run("eval", "zeroshot", "--checkpoint", tmp.resolve("nope").toString(), "--data", data.toString(),
+                "--out", tmp.resolve("x").toString());
+        assertEquals(1, missing.exitCode());
+        assertTrue(missing.err().contains("nope") && missing.err().lines().count() <= 2, missing.err());
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b)).toArray(String[]::new);
+    }
+
+    @Test
+    void traceWritesAChromeTraceAndASummaryOfAnyCommand(@TempDir Path tmp) throws Exception {
+        Path trace = tmp.resolve("trace.json");
+        Result r = run("text", "embed", "sinus rhythm", "--trace", trace.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("trace ") && r.out().contains("cpu matmul.addmm") && r.out().contains("GFLOP/s"), r.out());
+        var events = new com.fasterxml.jackson.databind.ObjectMapper().readTree(trace.toFile()).path("traceEvents");
+        assertTrue(events.size() > 20, "a BERT forward pass is many ops: " + events.size());
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.kmerl.tensor.backend.Backend;
 import org.kmerl.tensor.backend.BinaryOp;
 import org.kmerl.tensor.backend.UnaryOp;
+import org.kmerl.tensor.trace.Tracer;
 
 /**
  * An n-dimensional array: a {@link Storage} plus shape, strides and offset. Views (reshape, permute,
@@ -171,7 +172,7 @@ public final class Tensor implements AutoCloseable {
 
     public Backend backend() {
         checkOpen();
-        return storage.backend();
+        return Tracer.isActive() ? Tracer.traced(storage.backend()) : storage.backend();
     }
 
     /** The buffer under this view; backends read it, everyone else should not need to. */

@@ -81,28 +81,28 @@ public final class KmerlModel extends Module {
     public Evaluation evaluate(Tensor signals, TokenLayout layout, Tensor reports, Tensor entityText, Tensor entityLabels,
                                Tensor classText) {
         EcgEncoder.Output ecg = encoder.forward(signals, layout);
-        Losses l = losses(ecg, reports, entityText, entityLabels);
+        Inference scores = infer(ecg, classText);
+        return new Evaluation(losses(ecg, reports, entityText, entityLabels), scores.queryScores(),
+                scores.similarityScores());
+    }
+
+    /**
+     * What downstream evaluation needs from one encoder pass: the pooled encoder output [B, width] (the
+     * linear probe's features), the projected embedding [B, projectionDim], and both zero-shot scores
+     * [B, C] of the class texts [C, textDim].
+     */
+    public record Inference(Variable pooled, Variable embedding, Variable queryScores, Variable similarityScores) {
+    }
+
+    public Inference infer(Tensor signals, TokenLayout layout, Tensor classText) {
+        return infer(encoder.forward(signals, layout), classText);
+    }
+
+    private Inference infer(EcgEncoder.Output ecg, Tensor classText) {
+        Variable embedding = ecgProjection.forward(ecg.pooled());
         Variable query = queryNetwork.forward(Variable.constant(classText), ecg);
-        Variable e = l2Normalize(ecgProjection.forward(ecg.pooled()));
         Variable t = l2Normalize(textProjection.forward(Variable.constant(classText)));
-        return new Evaluation(l, query, e.matmul(t.transpose(0, 1)));
-    }
-
-    /** Zero-shot through the query network: logit [B, C] of each class text [C, textDim]. */
-    public Variable queryScores(Tensor signals, TokenLayout layout, Tensor classText) {
-        return queryNetwork.forward(Variable.constant(classText), encoder.forward(signals, layout));
-    }
-
-    /** Zero-shot through ECG-text similarity (MERL's way): cosine [B, C] in the projected space. */
-    public Variable similarityScores(Tensor signals, TokenLayout layout, Tensor classText) {
-        Variable e = l2Normalize(ecgEmbedding(signals, layout));
-        Variable t = l2Normalize(textProjection.forward(Variable.constant(classText)));
-        return e.matmul(t.transpose(0, 1));
-    }
-
-    /** The projected ECG embedding [B, projectionDim]. */
-    public Variable ecgEmbedding(Tensor signals, TokenLayout layout) {
-        return ecgProjection.forward(encoder.forward(signals, layout).pooled());
+        return new Inference(ecg.pooled(), embedding, query, l2Normalize(embedding).matmul(t.transpose(0, 1)));
     }
 
     static Variable l2Normalize(Variable x) {

@@ -28,7 +28,12 @@ public final class CacheData implements PretrainData, AutoCloseable {
      * being {@code validationFraction} of them (at least 2). Both share the open cache.
      */
     public static CacheData[] split(SampleCache cache, Path dir, double validationFraction, long seed) {
-        int[] rows = BatchLoader.shuffled(cache.doneRows(), new java.util.SplittableRandom(seed));
+        return split(cache, cache.doneRows(), dir, validationFraction, seed);
+    }
+
+    /** As above, over {@code usable} rows of the cache only (for instance without the evaluation folds). */
+    public static CacheData[] split(SampleCache cache, int[] usable, Path dir, double validationFraction, long seed) {
+        int[] rows = BatchLoader.shuffled(usable, new java.util.SplittableRandom(seed));
         int v = Math.max(2, (int) Math.round(validationFraction * rows.length));
         if (v >= rows.length) {
             throw new IllegalArgumentException(dir + " has " + rows.length + " usable records, too few to hold out "

@@ -39,4 +39,8 @@ public interface Backend {
     OptimizerKernels optimizers();
 
     RandomKernels random();
+
+    /** Waits until every kernel issued so far has finished (asynchronous devices); the CPU's kernels already have. */
+    default void synchronize() {
+    }
 }

@@ -1,0 +1,204 @@
+package org.kmerl.tensor.trace;
+
+import java.io.IOException;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.kmerl.tensor.Device;
+import org.kmerl.tensor.Tensor;
+import org.kmerl.tensor.backend.Backend;
+import org.kmerl.tensor.io.AtomicFiles;
+
+/**
+ * An op-level profiler. While one is active ({@link #start}), every kernel call a tensor makes through
+ * its backend is timed and recorded with the shapes of its tensor arguments, the bytes they span and,
+ * for products and attention, the FLOPs; on a GPU each call is followed by a device synchronisation,
+ * so a span is the kernel's own time (plus launch). {@link #writeChromeTrace} writes the spans as
+ * Chrome trace events (Perfetto, chrome://tracing); {@link #summary} tabulates them per op.
+ *
+ * <p>The backend is wrapped by a {@link Proxy} per kernel family, so no op and no kernel knows about
+ * tracing; when no tracer is active, {@link Tensor#backend()} pays one volatile read.
+ */
+public final class Tracer {
+    /** One call: op name ("matmul.addmm"), device, thread, start and duration in ns, shapes, bytes, FLOPs. */
+    public record Span(String name, String device, long thread, long startNanos, long durationNanos, String shapes,
+                       long bytes, double flops) {
+    }
+
+    private static volatile Tracer active;
+
+    private final long origin = System.nanoTime();
+    private final List<Span> spans = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final Map<Backend, Backend> wrapped = new ConcurrentHashMap<>();
+
+    private Tracer() {
+    }
+
+    /** Starts recording (replacing any tracer already active) and returns the new tracer. */
+    public static Tracer start() {
+        Tracer t = new Tracer();
+        active = t;
+        return t;
+    }
+
+    /** Stops recording; the spans stay readable. */
+    public void stop() {
+        if (active == this) {
+            active = null;
+        }
+    }
+
+    public static boolean isActive() {
+        return active != null;
+    }
+
+    /** {@code backend} with every kernel call recorded by the active tracer (itself when none is active). */
+    public static Backend traced(Backend backend) {
+        Tracer t = active;
+        return t == null ? backend : t.wrapped.computeIfAbsent(backend, t::wrap);
+    }
+
+    public List<Span> spans() {
+        synchronized (spans) {
+            return List.copyOf(spans);
+        }
+    }
+
+    private Backend wrap(Backend backend) {
+        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
+                (proxy, method, args) -> {
+                    Object family = invoke(backend, method, args);
+                    Class<?> type = method.getReturnType();
+                    if (type.isInterface() && type.getName().endsWith("Kernels") && family != null) {
+                        return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                                timing(backend, family, familyName(type)));
+                    }
+                    return family;
+                });
+    }
+
+    /** "MatmulKernels" -> "matmul". */
+    private static String familyName(Class<?> type) {
+        String n = type.getSimpleName().replace("Kernels", "");
+        return Character.toLowerCase(n.charAt(0)) + n.substring(1);
+    }
+
+    private InvocationHandler timing(Backend backend, Object family, String familyName) {
+        boolean async = backend.device().kind() != Device.Kind.CPU;
+        String device = backend.device().toString();
+        return (proxy, method, args) -> {
+            if (method.getDeclaringClass() == Object.class) {
+                return invoke(family, method, args);
+            }
+            long t0 = System.nanoTime();
+            Object result = invoke(family, method, args);
+            if (async) {
+                backend.synchronize();
+            }
+            long t1 = System.nanoTime();
+            Shapes s = Shapes.of(args);
+            spans.add(new Span(familyName + "." + method.getName(), device, Thread.currentThread().getId(), t0 - origin,
+                    t1 - t0, s.text(), s.bytes(), flops(familyName + "." + method.getName(), args)));
+            return result;
+        };
+    }
+
+    private static Object invoke(Object target, Method m, Object[] args) throws Throwable {
+        try {
+            return m.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Shapes of the tensor arguments and the bytes they span (each read or written once). */
+    record Shapes(String text, long bytes) {
+        static Shapes of(Object[] args) {
+            StringBuilder sb = new StringBuilder();
+            long bytes = 0;
+            if (args != null) {
+                for (Object a : args) {
+                    if (a instanceof Tensor t) {
+                        sb.append(sb.length() == 0 ? "" : " ").append(java.util.Arrays.toString(t.shape()).replace(" ", ""));
+                        bytes += (long) t.numel() * 4;
+                    }
+                }
+            }
+            return new Shapes(sb.toString(), bytes);
+        }
+    }
+
+    /**
+     * The matrix-product FLOPs of a call: 2·M·N·K for products; for attention 4·B·H·Tq·Tk·D forward (two
+     * products) and 2.5 times that backward (five); 0 for everything else, which is bound by memory.
+     */
+    static double flops(String op, Object[] args) {
+        switch (op) {
+            case "matmul.matmul", "matmul.addmm" -> {
+                Tensor a = (Tensor) args[args.length - 3];
+                Tensor out = (Tensor) args[args.length - 1];
+                return 2.0 * out.numel() * a.dim(a.rank() - 1);
+            }
+            case "attention.forward", "attention.backward" -> {
+                Tensor q = (Tensor) args[0];
+                Tensor k = (Tensor) args[1];
+                double forward = 4.0 * q.numel() * k.dim(k.rank() - 2);
+                return op.endsWith("forward") ? forward : 2.5 * forward;
+            }
+            default -> {
+                return 0;
+            }
+        }
+    }
+
+    /** Writes the spans as Chrome trace events ("X" complete events, microseconds). */
+    public void writeChromeTrace(Path file) throws IOException {
+        StringBuilder json = new StringBuilder("{\"displayTimeUnit\": \"ms\", \"traceEvents\": [\n");
+        List<Span> all = spans();
+        for (int i = 0; i < all.size(); i++) {
+            Span s = all.get(i);
+            json.append(String.format(Locale.ROOT, "{\"name\": \"%s\", \"cat\": \"%s\", \"ph\": \"X\", \"pid\": \"%s\", "
+                    + "\"tid\": %d, \"ts\": %.3f, \"dur\": %.3f, \"args\": {\"shapes\": \"%s\", \"bytes\": %d, \"flops\": %.0f}}%s%n",
+                    s.name(), s.name().substring(0, s.name().indexOf('.')), s.device(), s.thread(), s.startNanos() / 1e3,
+                    s.durationNanos() / 1e3, s.shapes(), s.bytes(), s.flops(), i + 1 < all.size() ? "," : ""));
+        }
+        json.append("]}\n");
+        AtomicFiles.write(file, out -> out.write(json.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Per op, heaviest first: calls, total ms, share of traced time, GB/s and GFLOP/s over its calls. */
+    public String summary() {
+        Map<String, double[]> byOp = new LinkedHashMap<>();   // calls, ns, bytes, flops
+        for (Span s : spans()) {
+            double[] t = byOp.computeIfAbsent(s.device() + " " + s.name(), k -> new double[4]);
+            t[0]++;
+            t[1] += s.durationNanos();
+            t[2] += s.bytes();
+            t[3] += s.flops();
+        }
+        double total = byOp.values().stream().mapToDouble(t -> t[1]).sum();
+        List<Map.Entry<String, double[]>> rows = new ArrayList<>(byOp.entrySet());
+        rows.sort(Comparator.comparingDouble((Map.Entry<String, double[]> e) -> e.getValue()[1]).reversed());
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-40s %8s %11s %7s %10s %11s%n", "op", "calls",
+                "total ms", "share", "GB/s", "GFLOP/s"));
+        for (Map.Entry<String, double[]> e : rows) {
+            double[] t = e.getValue();
+            double seconds = t[1] / 1e9;
+            sb.append(String.format(Locale.ROOT, "%-40s %8.0f %11.2f %6.1f%% %10.1f %11s%n", e.getKey(), t[0], t[1] / 1e6,
+                    100 * t[1] / Math.max(total, 1), t[2] / seconds / 1e9,
+                    t[3] > 0 ? String.format(Locale.ROOT, "%.1f", t[3] / seconds / 1e9) : "-"));
+        }
+        sb.append(String.format(Locale.ROOT, "%-40s %8d %11.2f%n", "all traced ops", spans().size(), total / 1e6));
+        return sb.toString();
+    }
+}
