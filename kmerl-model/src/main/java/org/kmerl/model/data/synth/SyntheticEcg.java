@@ -60,9 +60,14 @@ public final class SyntheticEcg {
         return generate(drawConditions(rng), rng, "syn_" + seed + "_" + index);
     }
 
-    /** A record with exactly {@code conditions} (for tests and for plotting a chosen finding). */
+    /**
+     * A record with exactly {@code conditions} (for tests and for plotting a chosen finding), the same in
+     * every run: the stream is keyed by the set's bit mask of ordinals (an enum's hashCode is an identity
+     * hash, different in every JVM).
+     */
     public Sample generate(Set<Condition> conditions, long seed) {
-        return generate(EnumSet.copyOf(conditions), new SplittableRandom(mix(seed, conditions.hashCode())),
+        long mask = conditions.stream().mapToLong(c -> 1L << c.ordinal()).sum();
+        return generate(EnumSet.copyOf(conditions), new SplittableRandom(mix(seed, mask)),
                 "syn_" + String.join("_", conditions.stream().map(Condition::code).toList()));
     }
 
