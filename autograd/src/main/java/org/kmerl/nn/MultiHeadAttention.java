@@ -49,6 +49,32 @@ public final class MultiHeadAttention extends Module {
         return out.forward(mergeHeads(context));
     }
 
+    /**
+     * The attention probabilities [B, H, Tq, Tk] the fused kernel uses but never stores, computed the
+     * plain way (softmax of q·kᵀ/√dₕ, padded keys at -∞) for explaining a model: which memory tokens
+     * each query looks at. {@code probabilities · v} per head is exactly what {@link #forward} mixes.
+     */
+    public Variable weights(Variable query, Variable memory, Tensor memoryPadding) {
+        Variable qh = splitHeads(q.forward(query), heads);
+        Variable kh = splitHeads(k.forward(memory), heads);
+        Variable scores = qh.matmul(kh.transpose(2, 3)).mul((float) (1 / Math.sqrt(qh.dim(3))));
+        if (memoryPadding != null) {
+            Tensor mask = memoryPadding.reshape(memoryPadding.dim(0), 1, 1, memoryPadding.dim(1)).mul(-1e30f);
+            scores = scores.add(Variable.constant(mask));
+        }
+        return scores.softmax(3);
+    }
+
+    /**
+     * The readable path next to the fused one (no dropout): the probabilities of {@link #weights}
+     * times the values, heads merged, projected. Equal to {@link #forward} in eval mode up to rounding;
+     * it stores the [B, H, Tq, Tk] matrix the fused kernel avoids.
+     */
+    public Variable forwardReference(Variable query, Variable memory, Tensor memoryPadding) {
+        Variable vh = splitHeads(v.forward(memory), heads);
+        return out.forward(mergeHeads(weights(query, memory, memoryPadding).matmul(vh)));
+    }
+
     /** [B, T, d] -> [B, H, T, d/H] (a permuted view, no copy). */
     public static Variable splitHeads(Variable x, int heads) {
         int b = x.dim(0);

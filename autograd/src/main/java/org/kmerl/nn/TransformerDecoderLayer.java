@@ -41,6 +41,12 @@ public final class TransformerDecoderLayer extends Module {
      * @param memory        [B, T, d]
      * @param memoryPadding null or [B, T]
      */
+    /** The cross-attention probabilities [B, H, Q, T] of this layer for its input {@code queries} (no dropout: eval mode). */
+    public Variable crossAttentionWeights(Variable queries, Tensor queryPadding, Variable memory, Tensor memoryPadding) {
+        Variable x = queries.add(selfAttention.forward(norm1.forward(queries), queryPadding));
+        return crossAttention.weights(norm2.forward(x), memory, memoryPadding);
+    }
+
     public Variable forward(Variable queries, Tensor queryPadding, Variable memory, Tensor memoryPadding) {
         Variable x = queries.add(dropout.forward(selfAttention.forward(norm1.forward(queries), queryPadding)));
         x = x.add(dropout.forward(crossAttention.forward(norm2.forward(x), memory, memoryPadding)));

@@ -208,6 +208,12 @@ class CommandLineTest {
         assertEquals(31, java.nio.file.Files.readAllLines(tmp.resolve("emb/index.csv")).size(), "a header and 30 rows");
         assertTrue(java.nio.file.Files.size(tmp.resolve("emb/embeddings.npy")) > 30 * 4, "30 embeddings");
 
+        Result explain = run("explain", "attention", "--checkpoint", run.toString(), "--record",
+                tmp.resolve("recs/r0").toString(), "--top", "2", "--device", "cpu", "-o", tmp.resolve("att.png").toString());
+        assertEquals(0, explain.exitCode(), explain.err());
+        assertEquals(3, explain.out().lines().count(), "two entities and the path: " + explain.out());
+        assertTrue(java.nio.file.Files.size(tmp.resolve("att.png")) > 10_000);
+
         Result missing = run("eval", "zeroshot", "--checkpoint", tmp.resolve("nope").toString(), "--data", data.toString(),
                 "--out", tmp.resolve("x").toString());
         assertEquals(1, missing.exitCode());

@@ -1,5 +1,7 @@
 package org.kmerl.model.kmerl;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.kmerl.autograd.Variable;
 import org.kmerl.model.ecg.EcgEncoder;
 import org.kmerl.nn.LayerNorm;
@@ -38,11 +40,27 @@ public final class CardiacQueryNetwork extends Module {
      * of B samples.
      */
     public Variable forward(Variable queryText, EcgEncoder.Output ecg) {
+        return run(queryText, ecg, null);
+    }
+
+    /** The logits [B, Q] and, per layer, the cross-attention probabilities [B, H, Q, T] over the ECG tokens. */
+    public record Explanation(Variable logits, List<Variable> crossAttention) {
+    }
+
+    public Explanation explain(Variable queryText, EcgEncoder.Output ecg) {
+        List<Variable> weights = new ArrayList<>();
+        return new Explanation(run(queryText, ecg, weights), weights);
+    }
+
+    private Variable run(Variable queryText, EcgEncoder.Output ecg, List<Variable> weights) {
         int b = ecg.tokens().dim(0);
         int q = queryText.dim(0);
         Variable queries = queryProjection.forward(queryText);
         Variable x = queries.reshape(1, q, queries.dim(1)).expand(b, q, queries.dim(1));
         for (TransformerDecoderLayer layer : layers) {
+            if (weights != null) {
+                weights.add(layer.crossAttentionWeights(x, null, ecg.tokens(), ecg.padding()));
+            }
             x = layer.forward(x, null, ecg.tokens(), ecg.padding());
         }
         return head.forward(norm.forward(x)).reshape(b, q);

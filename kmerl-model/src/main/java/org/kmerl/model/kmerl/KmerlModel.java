@@ -105,6 +105,11 @@ public final class KmerlModel extends Module {
         return new Inference(ecg.pooled(), embedding, query, l2Normalize(embedding).matmul(t.transpose(0, 1)));
     }
 
+    /** The query network's logits [B, Q] for {@code queryText} and its cross-attention per layer (see {@link CardiacQueryNetwork#explain}). */
+    public CardiacQueryNetwork.Explanation explain(Tensor signals, TokenLayout layout, Tensor queryText) {
+        return queryNetwork.explain(Variable.constant(queryText), encoder.forward(signals, layout));
+    }
+
     static Variable l2Normalize(Variable x) {
         return x.div(x.square().sum(new int[] {1}, true).sqrt().clamp(1e-12f, Float.MAX_VALUE));
     }
