@@ -1,21 +1,10 @@
 package org.kmerl.benchmarks;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
-import org.kmerl.model.data.Lead;
 import org.kmerl.model.ecg.EcgEncoderConfig;
-import org.kmerl.model.ecg.TokenLayout;
-import org.kmerl.model.ecg.TokenSelection;
 import org.kmerl.model.kmerl.KmerlConfig;
-import org.kmerl.model.kmerl.KmerlModel;
-import org.kmerl.optim.AdamW;
-import org.kmerl.optim.ParamGroup;
+import org.kmerl.model.kmerl.SyntheticStep;
 import org.kmerl.tensor.Device;
-import org.kmerl.tensor.Generator;
-import org.kmerl.tensor.Tensor;
-import org.kmerl.tensor.TensorScope;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Param;
@@ -40,11 +29,11 @@ public class KmerlStepBenchmark extends KernelBenchmark {
     @Param({"3", "12"})
     public int leads;
 
-    private Step step;
+    private SyntheticStep step;
 
     @Setup
     public void setUp() {
-        step = Step.on(Device.CPU, leads);
+        step = step(Device.CPU, leads);
     }
 
     @Benchmark
@@ -52,56 +41,9 @@ public class KmerlStepBenchmark extends KernelBenchmark {
         return step.run();
     }
 
-    /** The model, its optimizer and one fixed batch on a device; {@link #run} is one training step. */
-    public static final class Step {
-        private final KmerlModel model;
-        private final AdamW optimizer;
-        private final Tensor signals;
-        private final Tensor reports;
-        private final Tensor entityText;
-        private final Tensor labels;
-        private final TokenLayout layout;
-
-        private Step(Device device, int leads) {
-            model = new KmerlModel(CONFIG, new Generator(1));
-            model.to(device);
-            optimizer = new AdamW(ParamGroup.decayMatricesOnly(model.namedParameters(), 1e-4, 0.05), 0.9f, 0.999f, 1e-8f);
-            EcgEncoderConfig e = CONFIG.encoder();
-            Generator g = new Generator(2);
-            signals = g.normal(0, 1, BATCH, 12, e.samples()).moveTo(device);
-            reports = g.normal(0, 1, BATCH, TEXT_DIM).moveTo(device);
-            entityText = g.normal(0, 1, ENTITIES, TEXT_DIM).moveTo(device);
-            labels = g.uniform(0, 1, BATCH, ENTITIES).lt(Tensor.scalar(0.1f)).toFloat().moveTo(device);
-            layout = TokenLayout.of(selections(leads, e.patchesPerLead()), e.patchesPerLead(), device);
-        }
-
-        public static Step on(Device device, int leads) {
-            return new Step(device, leads);
-        }
-
-        /** Zero grad, forward, dual loss, backward, AdamW; returns the loss (read back, so the device has finished). */
-        public float run() {
-            try (TensorScope scope = TensorScope.open()) {
-                optimizer.zeroGrad();
-                var loss = model.losses(signals, layout, reports, entityText, labels).total();
-                loss.backward();
-                optimizer.step();
-                return loss.item();
-            }
-        }
-    }
-
-    /** The first {@code leads} leads, every fourth patch removed (30 of 40 kept), the same for each sample. */
-    public static List<TokenSelection> selections(int leads, int patchesPerLead) {
-        int[] kept = java.util.stream.IntStream.range(0, patchesPerLead).filter(j -> j % 4 != 3).toArray();
-        Lead[] chosen = Arrays.copyOf(Lead.values(), leads);
-        int[][] patches = new int[leads][];
-        Arrays.fill(patches, kept);
-        List<TokenSelection> out = new ArrayList<>();
-        for (int i = 0; i < BATCH; i++) {
-            out.add(new TokenSelection(chosen, patches));
-        }
-        return out;
+    /** The small preset's step on a device: batch 32, 40 entity queries, 384-dimensional text, {@code leads} leads. */
+    public static SyntheticStep step(Device device, int leads) {
+        return new SyntheticStep(CONFIG, device, leads, BATCH, ENTITIES);
     }
 
     /** Matrix-product FLOPs of the forward pass (the peer counts the same), times three for training. */

@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "ECG-report representation learning (K-MERL) on a from-scratch tensor library.",
-        subcommands = {DemoCommand.class, DevicesCommand.class, DataCommand.class, MineCommand.class, TextCommand.class, PretrainCommand.class, EvalCommand.class, EmbedCommand.class, ExplainCommand.class, KernelsCommand.class, picocli.CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, DevicesCommand.class, DataCommand.class, MineCommand.class, TextCommand.class, PretrainCommand.class, EvalCommand.class, EmbedCommand.class, ExplainCommand.class, ProfileCommand.class, KernelsCommand.class, picocli.CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  kmerl devices                                     what will run the tensors",
             "  kmerl text embed --cosine \"sinus rhythm\" \"normal ecg\"   compare two texts",
             "  kmerl data plot RECORD -o ecg.png                 a 12-lead record on ECG paper",

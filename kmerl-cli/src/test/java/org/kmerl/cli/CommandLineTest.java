@@ -235,6 +235,21 @@ class CommandLineTest {
     }
 
     @Test
+    void profileTracesOneTrainingStep(@TempDir Path tmp) throws Exception {
+        Path trace = tmp.resolve("step.json");
+        Result r = run("profile", "--preset", "micro", "--leads", "3", "--batch-size", "4", "--device", "cpu", "--out",
+                trace.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("ms per traced step") && r.out().contains("cpu attention.backward")
+                && r.out().contains("cpu optimizer.adamw"), r.out());
+        var events = new com.fasterxml.jackson.databind.ObjectMapper().readTree(trace.toFile()).path("traceEvents");
+        assertTrue(events.size() > 50, "forward, backward and AdamW of a whole step: " + events.size());
+        Result bad = run("profile", "--leads", "13", "--out", trace.toString());
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.err().contains("--leads must be 1-12"), bad.err());
+    }
+
+    @Test
     void helpListsTheCommands() {
         Result r = run("--help");
         assertEquals(0, r.exitCode());

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import org.kmerl.benchmarks.KmerlStepBenchmark;
 import org.kmerl.kernels.runtime.KernelProfile;
+import org.kmerl.model.kmerl.SyntheticStep;
 import org.kmerl.tensor.Device;
 
 /**
@@ -37,7 +38,7 @@ public final class KmerlStepOnDevice {
                 agree &= checkAgainstCpu(device, leads);
             }
             KernelProfile.print(System.out, "parity and set-up, leads=" + leads, 1);
-            KmerlStepBenchmark.Step step = KmerlStepBenchmark.Step.on(device, leads);
+            SyntheticStep step = KmerlStepBenchmark.step(device, leads);
             List<Double> ms = new ArrayList<>();
             float loss = Float.NaN;
             for (int i = 0; i < 5 + steps; i++) {
@@ -65,8 +66,8 @@ public final class KmerlStepOnDevice {
 
     /** The first steps' losses on the CPU and on {@code device}, printed as one JSON line; true when they agree. */
     private static boolean checkAgainstCpu(Device device, int leads) {
-        KmerlStepBenchmark.Step cpu = KmerlStepBenchmark.Step.on(Device.CPU, leads);
-        KmerlStepBenchmark.Step other = KmerlStepBenchmark.Step.on(device, leads);
+        SyntheticStep cpu = KmerlStepBenchmark.step(Device.CPU, leads);
+        SyntheticStep other = KmerlStepBenchmark.step(device, leads);
         double worst = 0;
         StringBuilder pairs = new StringBuilder();
         for (int i = 0; i < PARITY_STEPS; i++) {
