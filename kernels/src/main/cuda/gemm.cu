@@ -11,6 +11,7 @@
 //      cover few banks and the registers are reused more. Each operand may be row-major or
 //      column-major (a transposed view, as in x·Wᵀ and the weight gradient xᵀ·dy): float4 loads run
 //      along whichever axis is contiguous, so the same kernel serves all four combinations.
+//   v6 v5's warp tiling on 64x64 block tiles, for products with few 128x128 tiles.
 #include "kmerl_common.cuh"
 
 struct GemmBatch {
@@ -169,24 +170,19 @@ extern "C" __global__ void __launch_bounds__(256) kmerl_gemm_v4_vectorized(GEMM_
     store_tile(acc, M, N, C, bias, m0 + tr * TM, n0 + tc * TN, blockIdx.z);
 }
 
-// ------------------------------------------------------------------------------------------- v5
-#define W_BM 128
-#define W_BN 128
-#define W_BK 16
-#define W_WM 64
-#define W_WN 64
-#define W_WNITER 4
-#define W_TM 8
-#define W_TN 4
-#define W_THREADS 128
-#define W_WMITER ((W_WM * W_WN) / (32 * W_TM * W_TN * W_WNITER))   // 1
-#define W_WSUBM (W_WM / W_WMITER)                                   // 64
-#define W_WSUBN (W_WN / W_WNITER)                                   // 16
-
+// ------------------------------------------------------------------------------------------- v5, v6
 // aColMajor: A(m, k) at m + k*sak (sam == 1), else at m*sam + k (sak == 1); bColMajor likewise for B(k, n).
 // The host checks that the contiguous axis's length and every offset and stride are multiples of 4.
-extern "C" __global__ void __launch_bounds__(W_THREADS) kmerl_gemm_v5_warp_tiled(GEMM_PARAMS, int aColMajor,
-                                                                                 int bColMajor) {
+// The block tile BM x BN is split among 4 warps of WM x WN; each thread computes TM x TN outputs in each of
+// WMITER x WNITER warp sub-tiles. v5 instantiates it with 128x128 block tiles, v6 with 64x64.
+template <int W_BM, int W_BN, int W_WM, int W_WN, int W_WNITER>
+__device__ __forceinline__ void gemm_warp_tiled(GEMM_PARAMS, int aColMajor, int bColMajor) {
+    constexpr int W_BK = 16, W_TM = 8, W_TN = 4, W_THREADS = 128;
+    constexpr int W_WMITER = (W_WM * W_WN) / (32 * W_TM * W_TN * W_WNITER);
+    constexpr int W_WSUBM = W_WM / W_WMITER;
+    constexpr int W_WSUBN = W_WN / W_WNITER;
+    static_assert((W_BM / W_WM) * (W_BN / W_WN) * 32 == W_THREADS, "one warp per warp tile");
+    static_assert(W_WMITER >= 1 && (W_WSUBN / W_TN) * (W_WSUBM / W_TM) == 32, "a warp's lanes cover its sub-tile");
     __shared__ __align__(16) float As[W_BK * W_BM];   // transposed: As[k * BM + m]
     __shared__ __align__(16) float Bs[W_BK * W_BN];   // Bs[k * BN + n]
     int ao = aOff, bo = bOff;
@@ -198,13 +194,13 @@ extern "C" __global__ void __launch_bounds__(W_THREADS) kmerl_gemm_v5_warp_tiled
     // Row-major A: float4 along k (4 per row of BK), stored transposed. Column-major A: float4 along m,
     // stored as it comes. Row-major B: float4 along n. Column-major B: float4 along k, stored transposed.
     int aRow = threadIdx.x / (W_BK / 4), aCol = threadIdx.x % (W_BK / 4);
-    const int aRowStep = (W_THREADS * 4) / W_BK;
+    constexpr int aRowStep = (W_THREADS * 4) / W_BK;
     int aK = threadIdx.x / (W_BM / 4), aM = threadIdx.x % (W_BM / 4);
-    const int aKStep = W_THREADS / (W_BM / 4);
+    constexpr int aKStep = W_THREADS / (W_BM / 4);
     int bRow = threadIdx.x / (W_BN / 4), bCol = threadIdx.x % (W_BN / 4);
-    const int bRowStep = W_THREADS / (W_BN / 4);
+    constexpr int bRowStep = W_THREADS / (W_BN / 4);
     int bN = threadIdx.x / (W_BK / 4), bK = threadIdx.x % (W_BK / 4);
-    const int bNStep = (W_THREADS * 4) / W_BK;
+    constexpr int bNStep = (W_THREADS * 4) / W_BK;
     float acc[W_WMITER * W_TM * W_WNITER * W_TN] = {};
     float regM[W_WMITER * W_TM], regN[W_WNITER * W_TN];
     for (int k0 = 0; k0 < K; k0 += W_BK) {
@@ -284,4 +280,16 @@ extern "C" __global__ void __launch_bounds__(W_THREADS) kmerl_gemm_v5_warp_tiled
                     if (n < N) Cz[(size_t) m * N + n] = acc[(sm * W_TM + i) * (W_WNITER * W_TN) + sn * W_TN + j] + (bias ? bias[n] : 0.f);
                 }
             }
+}
+
+extern "C" __global__ void __launch_bounds__(128) kmerl_gemm_v5_warp_tiled(GEMM_PARAMS, int aColMajor, int bColMajor) {
+    gemm_warp_tiled<128, 128, 64, 64, 4>(M, N, K, A, aOff, sam, sak, B, bOff, sbk, sbn, C, bias, batch, aColMajor,
+                                         bColMajor);
+}
+
+// v6: the same warp tiling on 64 x 64 block tiles (4 warps of 32 x 32): four times the blocks, for products
+// whose 128 x 128 tiles would leave most SMs idle (a [11520, 256] output makes 180 of those for 132 SMs).
+extern "C" __global__ void __launch_bounds__(128) kmerl_gemm_v6_small_tiles(GEMM_PARAMS, int aColMajor, int bColMajor) {
+    gemm_warp_tiled<64, 64, 32, 32, 1>(M, N, K, A, aOff, sam, sak, B, bOff, sbk, sbn, C, bias, batch, aColMajor,
+                                       bColMajor);
 }

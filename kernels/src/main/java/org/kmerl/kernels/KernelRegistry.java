@@ -27,6 +27,7 @@ public final class KernelRegistry {
         add("gemm", "v3", "2-D register tiling: 128x128 block tile, 8x8 outputs per thread from registers");
         add("gemm", "v4", "v3 with float4 global and shared-memory loads (row-major, 16-byte-aligned operands)");
         add("gemm", "v5", "warp tiling: a warp owns a 64x64 sub-tile, each thread 8x16 outputs; row- or column-major operands");
+        add("gemm", "v6", "v5's warp tiling on 64x64 block tiles: 4x the blocks for products with few 128x128 tiles");
         add("elementwise", "v1", "strided: any layout, an index decomposed per element and operand");
         add("elementwise", "v2", "dense: one flat index for every operand");
         add("elementwise", "v3", "dense float4: 128-bit loads and stores when every operand is 16-byte aligned");

@@ -11,8 +11,9 @@ import org.kmerl.tensor.backend.ReduceOp;
 /**
  * Batched matrix products (gemm.cu, and cuBLAS when it loads). Operands keep their strides: a transposed
  * operand costs nothing but slower loads in the strided variants; v4 takes row-major aligned operands,
- * v5 row- or column-major ones. Default: cuBLAS if present, else v5 where its operand rules hold, else
- * v3 for large and v2 for small products (the order measured on an H200, benchmarks/RESULTS.md).
+ * v5 and v6 row- or column-major ones. Default: cuBLAS if present, else v6 (v5's warp tiling on 64x64
+ * block tiles) where the operand rules hold, else v3 for large and v2 for small products. On an H200 v6
+ * beat v5 on every shape measured, from [2880, 256, 256] (2.3x) to 4096³ (1.08x): docs/kernels/cuda.md.
  *
  * <p>Split-K: a product with few output tiles and a long K (the weight gradient xᵀ·dy of a linear
  * layer: a [384, 384] output summed over 11,520 tokens makes 9 tiles for 132 SMs) leaves most of the
@@ -85,7 +86,7 @@ public final class CudaMatmul implements MatmulKernels {
             cublas.gemm(p, a, b, out, bias);
             return;
         }
-        if (variant.equals("v4") && !p.vectorizable() || variant.equals("v5") && !p.warpTileable()) {
+        if (variant.equals("v4") && !p.vectorizable() || (variant.equals("v5") || variant.equals("v6")) && !p.warpTileable()) {
             variant = "v3";   // the float4 variants' alignment rules do not hold for these operands
         }
         Object[] args = {p.m(), p.n(), p.k(), CudaStorage.base(a), a.offset(), p.sam(), p.sak(), CudaStorage.base(b),
@@ -100,12 +101,13 @@ public final class CudaMatmul implements MatmulKernels {
                     .launch(Grid.of(ceil(p.n(), 128), ceil(p.m(), 128), batch, 256, 1), args);
             case "v4" -> kernels.kernel(MODULE, "kmerl_gemm_v4_vectorized")
                     .launch(Grid.of(ceil(p.n(), 128), ceil(p.m(), 128), batch, 256, 1), args);
-            case "v5" -> {
+            case "v5", "v6" -> {
                 Object[] withLayout = Arrays.copyOf(args, args.length + 2);
                 withLayout[args.length] = p.aLayout() == Major.COLUMN;
                 withLayout[args.length + 1] = p.bLayout() == Major.COLUMN;
-                kernels.kernel(MODULE, "kmerl_gemm_v5_warp_tiled")
-                        .launch(Grid.of(ceil(p.n(), 128), ceil(p.m(), 128), batch, 128, 1), withLayout);
+                int tile = variant.equals("v5") ? 128 : 64;
+                kernels.kernel(MODULE, variant.equals("v5") ? "kmerl_gemm_v5_warp_tiled" : "kmerl_gemm_v6_small_tiles")
+                        .launch(Grid.of(ceil(p.n(), tile), ceil(p.m(), tile), batch, 128, 1), withLayout);
             }
             default -> throw new IllegalArgumentException("unknown gemm variant " + variant);
         }
@@ -118,7 +120,7 @@ public final class CudaMatmul implements MatmulKernels {
         if ((long) p.m() * p.n() < 64L * 64L) {
             return "v2";
         }
-        return p.warpTileable() ? "v5" : "v3";
+        return p.warpTileable() ? "v6" : "v3";
     }
 
     /**
