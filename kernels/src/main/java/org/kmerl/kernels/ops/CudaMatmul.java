@@ -13,7 +13,8 @@ import org.kmerl.tensor.backend.ReduceOp;
  * operand costs nothing but slower loads in the strided variants; v4 takes row-major aligned operands,
  * v5 and v6 row- or column-major ones. Default: cuBLAS if present, else v6 (v5's warp tiling on 64x64
  * block tiles) where the operand rules hold, else v3 for large and v2 for small products. On an H200 v6
- * beat v5 on every shape measured, from [2880, 256, 256] (2.3x) to 4096³ (1.08x): docs/kernels/cuda.md.
+ * beat v5 on 7 of 8 shapes measured, from [2880, 256, 256] (2.3x) to 4096³ (1.08x), not at 2048³
+ * (0.85x): docs/kernels/cuda.md.
  *
  * <p>Split-K: a product with few output tiles and a long K (the weight gradient xᵀ·dy of a linear
  * layer: a [384, 384] output summed over 11,520 tokens makes 9 tiles for 132 SMs) leaves most of the
