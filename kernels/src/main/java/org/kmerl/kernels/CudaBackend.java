@@ -14,6 +14,7 @@ import org.kmerl.kernels.ops.CudaReductions;
 import org.kmerl.kernels.ops.DeviceKernels;
 import org.kmerl.kernels.runtime.CachingAllocator;
 import org.kmerl.kernels.runtime.CudaContext;
+import org.kmerl.kernels.runtime.DevicePeak;
 import org.kmerl.kernels.runtime.Kernel;
 import org.kmerl.kernels.runtime.PtxLibrary;
 import org.kmerl.tensor.Device;
@@ -71,6 +72,16 @@ public final class CudaBackend implements Backend {
         this.losses = new CudaLosses(kernels, matmul);
         this.optimizers = new CudaOptimizers(kernels);
         this.random = new CudaRandom(kernels);
+    }
+
+    @Override
+    public double peakFlopsPerSecond() {
+        return DevicePeak.of(context.name()).flopsPerSecond();
+    }
+
+    @Override
+    public double peakBytesPerSecond() {
+        return DevicePeak.of(context.name()).bytesPerSecond();
     }
 
     @Override

@@ -40,6 +40,16 @@ public interface Backend {
 
     RandomKernels random();
 
+    /** The device's datasheet FP32 FLOP/s, for "% of peak"; NaN when unknown (the CPU's depends on its clock). */
+    default double peakFlopsPerSecond() {
+        return Double.NaN;
+    }
+
+    /** The device's datasheet memory bandwidth in bytes/s; NaN when unknown. */
+    default double peakBytesPerSecond() {
+        return Double.NaN;
+    }
+
     /** Waits until every kernel issued so far has finished (asynchronous devices); the CPU's kernels already have. */
     default void synchronize() {
     }

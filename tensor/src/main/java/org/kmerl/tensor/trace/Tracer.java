@@ -40,6 +40,8 @@ public final class Tracer {
     private final long origin = System.nanoTime();
     private final List<Span> spans = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Map<Backend, Backend> wrapped = new ConcurrentHashMap<>();
+    /** Device name -> {peak FLOP/s, peak bytes/s} of the backends traced. */
+    private final Map<String, double[]> peaks = new ConcurrentHashMap<>();
 
     private Tracer() {
     }
@@ -75,6 +77,7 @@ public final class Tracer {
     }
 
     private Backend wrap(Backend backend) {
+        peaks.put(backend.device().toString(), new double[] {backend.peakFlopsPerSecond(), backend.peakBytesPerSecond()});
         return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
                 (proxy, method, args) -> {
                     Object family = invoke(backend, method, args);
@@ -176,10 +179,16 @@ public final class Tracer {
         AtomicFiles.write(file, out -> out.write(json.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** Per op, heaviest first: calls, total ms, share of traced time, GB/s and GFLOP/s over its calls. */
+    /**
+     * Per op, heaviest first: calls, total ms, share of traced time, GB/s and GFLOP/s over its calls, and %
+     * of the device's peak (FLOP/s for products and attention, bandwidth for the rest; "-" where the
+     * backend knows no peak, as on the CPU).
+     */
     public String summary() {
         Map<String, double[]> byOp = new LinkedHashMap<>();   // calls, ns, bytes, flops
+        Map<String, String> deviceOf = new LinkedHashMap<>();
         for (Span s : spans()) {
+            deviceOf.put(s.device() + " " + s.name(), s.device());
             double[] t = byOp.computeIfAbsent(s.device() + " " + s.name(), k -> new double[4]);
             t[0]++;
             t[1] += s.durationNanos();
@@ -189,14 +198,17 @@ public final class Tracer {
         double total = byOp.values().stream().mapToDouble(t -> t[1]).sum();
         List<Map.Entry<String, double[]>> rows = new ArrayList<>(byOp.entrySet());
         rows.sort(Comparator.comparingDouble((Map.Entry<String, double[]> e) -> e.getValue()[1]).reversed());
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-40s %8s %11s %7s %10s %11s%n", "op", "calls",
-                "total ms", "share", "GB/s", "GFLOP/s"));
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-40s %8s %11s %7s %10s %11s %8s%n", "op", "calls",
+                "total ms", "share", "GB/s", "GFLOP/s", "% peak"));
         for (Map.Entry<String, double[]> e : rows) {
             double[] t = e.getValue();
             double seconds = t[1] / 1e9;
-            sb.append(String.format(Locale.ROOT, "%-40s %8.0f %11.2f %6.1f%% %10.1f %11s%n", e.getKey(), t[0], t[1] / 1e6,
+            double[] peak = peaks.getOrDefault(deviceOf.get(e.getKey()), new double[] {Double.NaN, Double.NaN});
+            double pct = t[3] > 0 ? 100 * t[3] / seconds / peak[0] : 100 * t[2] / seconds / peak[1];
+            sb.append(String.format(Locale.ROOT, "%-40s %8.0f %11.2f %6.1f%% %10.1f %11s %8s%n", e.getKey(), t[0], t[1] / 1e6,
                     100 * t[1] / Math.max(total, 1), t[2] / seconds / 1e9,
-                    t[3] > 0 ? String.format(Locale.ROOT, "%.1f", t[3] / seconds / 1e9) : "-"));
+                    t[3] > 0 ? String.format(Locale.ROOT, "%.1f", t[3] / seconds / 1e9) : "-",
+                    Double.isFinite(pct) ? String.format(Locale.ROOT, "%.1f%%", pct) : "-"));
         }
         sb.append(String.format(Locale.ROOT, "%-40s %8d %11.2f%n", "all traced ops", spans().size(), total / 1e6));
         return sb.toString();

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmerl.tensor.MatmulOps;
 import org.kmerl.tensor.Tensor;
+import org.kmerl.tensor.backend.Backend;
 
 class TracerTest {
     @Test
@@ -46,5 +47,31 @@ class TracerTest {
         assertTrue(first.path("dur").isNumber() && first.path("args").path("shapes").isTextual(), first.toString());
         String summary = t.summary();
         assertTrue(summary.contains("cpu matmul.matmul") && summary.contains("GFLOP/s"), summary);
+        assertTrue(summary.lines().filter(l -> l.startsWith("cpu matmul.matmul")).allMatch(l -> l.endsWith("-")),
+                "the CPU backend knows no peak: " + summary);
+    }
+
+    /** A backend that reports datasheet peaks gets "% of peak": FLOP/s for products, bandwidth for the rest. */
+    @Test
+    void percentOfPeakUsesTheBackendsPeaks() {
+        Backend cpu = org.kmerl.tensor.Backends.cpu();
+        Backend rated = (Backend) java.lang.reflect.Proxy.newProxyInstance(Backend.class.getClassLoader(),
+                new Class<?>[] {Backend.class}, (proxy, m, args) -> switch (m.getName()) {
+                    case "peakFlopsPerSecond" -> 1e9;    // 1 GFLOP/s: any real product is far above 0.001%
+                    case "peakBytesPerSecond" -> 1e9;
+                    default -> m.invoke(cpu, args);
+                });
+        Tensor a = Tensor.ones(64, 64);
+        Tensor out = Tensor.zeros(64, 64);
+        Tracer t = Tracer.start();
+        try {
+            Tracer.traced(rated).matmul().matmul(a, a, out);
+        } finally {
+            t.stop();
+        }
+        Tracer.Span s = t.spans().get(0);
+        double expected = 100 * s.flops() / (s.durationNanos() / 1e9) / 1e9;
+        String row = t.summary().lines().filter(l -> l.startsWith("cpu matmul.matmul")).findFirst().orElseThrow();
+        assertTrue(row.endsWith(String.format(java.util.Locale.ROOT, "%.1f%%", expected)), row + " vs " + expected);
     }
 }
