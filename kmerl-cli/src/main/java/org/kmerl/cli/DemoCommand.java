@@ -57,7 +57,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--eval-records", defaultValue = "400",
             description = "synthetic records for evaluation, a stream pretraining never draws from (default:"
-                    + " ${DEFAULT-VALUE}; 20% of them form the test split)")
+                    + " ${DEFAULT-VALUE}; 20%% of them form the test split)")
     int evalRecords;
 
     @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|cuda:N",

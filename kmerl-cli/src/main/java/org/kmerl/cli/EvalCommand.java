@@ -265,7 +265,7 @@ public final class EvalCommand implements Runnable {
         double[] fractions;
 
         @Option(names = "--small-seeds", defaultValue = "3",
-                description = "draws of the training subset for fractions under 5% (default: ${DEFAULT-VALUE})")
+                description = "draws of the training subset for fractions under 5%% (default: ${DEFAULT-VALUE})")
         int smallSeeds;
 
         @Override

@@ -94,7 +94,7 @@ final class KernelsCommand implements Runnable {
 
     @Command(name = "bench", mixinStandardHelpOptions = true,
             description = "Check one op against the CPU reference on a small shape, then time each variant"
-                    + " (CUDA events) at the given shape: ms, GFLOP/s or GB/s, % of the card's peak.")
+                    + " (CUDA events) at the given shape: ms, GFLOP/s or GB/s, %% of the card's peak.")
     static final class Bench implements Callable<Integer> {
         @Spec
         CommandSpec spec;

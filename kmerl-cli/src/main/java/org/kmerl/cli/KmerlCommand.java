@@ -11,7 +11,10 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = "ECG-report representation learning (K-MERL) on a from-scratch tensor library.",
         subcommands = {DemoCommand.class, DevicesCommand.class, DataCommand.class, MineCommand.class, TextCommand.class, PretrainCommand.class, EvalCommand.class, EmbedCommand.class, ExplainCommand.class, ProfileCommand.class, KernelsCommand.class, picocli.CommandLine.HelpCommand.class},
-        footer = {"", "Examples:", "  kmerl devices                                     what will run the tensors",
+        footer = {"", "Examples:", "  kmerl demo                                        the whole pipeline, ~4 minutes",
+            "  kmerl eval leads --checkpoint runs/demo/pretrain --data DIR --out eval   partial leads",
+            "  kmerl profile --preset small --out step.json      one training step, op by op",
+            "  kmerl devices                                     what will run the tensors",
             "  kmerl text embed --cosine \"sinus rhythm\" \"normal ecg\"   compare two texts",
             "  kmerl data plot RECORD -o ecg.png                 a 12-lead record on ECG paper",
             "  kmerl mine --reports ../shared/data/ptbxl --out mined   cardiac entities from reports",
@@ -28,7 +31,7 @@ public final class KmerlCommand implements Runnable {
     /** Read by {@link Main}: record every op in a Chrome trace and print a per-op summary at exit. */
     @Option(names = "--trace", scope = picocli.CommandLine.ScopeType.INHERIT, paramLabel = "FILE",
             description = "Write a Chrome trace (Perfetto, chrome://tracing) of every tensor op to FILE and print a"
-                    + " per-op summary (calls, time, share, GB/s, GFLOP/s) at exit.")
+                    + " per-op summary (calls, time, share, GB/s, GFLOP/s, %% of peak) at exit.")
     java.nio.file.Path trace;
 
     @Override

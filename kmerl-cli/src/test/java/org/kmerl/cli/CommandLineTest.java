@@ -2,11 +2,13 @@ package org.kmerl.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmerl.tensor.io.SafeTensors;
@@ -247,6 +249,29 @@ class CommandLineTest {
         Result bad = run("profile", "--leads", "13", "--out", trace.toString());
         assertEquals(1, bad.exitCode());
         assertTrue(bad.err().contains("--leads must be 1-12"), bad.err());
+    }
+
+    /** Every command's help renders (picocli only warns, on System.err, about a stray '%' in a description). */
+    @Test
+    void everyHelpFormatsWithoutWarnings() {
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true));
+        int commands = 0;
+        try {
+            java.util.Deque<CommandLine> todo = new java.util.ArrayDeque<>(List.of(Main.commandLine()));
+            while (!todo.isEmpty()) {
+                CommandLine c = todo.pop();
+                c.getSubcommands().values().forEach(todo::push);
+                c.setOut(new PrintWriter(new StringWriter()));
+                c.usage(new PrintWriter(new StringWriter()));
+                commands++;
+            }
+        } finally {
+            System.setErr(err);
+        }
+        assertTrue(commands > 20, commands + " commands");
+        assertFalse(captured.toString().contains("WARN"), captured.toString());
     }
 
     @Test
