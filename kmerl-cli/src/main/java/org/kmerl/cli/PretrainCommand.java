@@ -126,9 +126,15 @@ final class PretrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        PretrainSettings settings = PretrainSettings.of(preset, 600, 32);
+        // The schedule defaults (warm-up, validation and checkpoint intervals) follow the step count that
+        // will run: --steps, else the config file's, else 600; the config file then overrides what it sets.
+        int planned = steps != null ? steps : 600;
+        PretrainSettings settings = PretrainSettings.of(preset, planned, 32);
         if (config != null) {
             settings = settings.merge(config);
+            if (steps == null && settings.trainer().steps() != planned) {
+                settings = PretrainSettings.of(preset, settings.trainer().steps(), 32).merge(config);
+            }
         }
         settings = settings.withTrainer(overrides(settings.trainer()));
         Device dev = pickDevice(device);
@@ -177,21 +183,14 @@ final class PretrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * Command-line values win over the preset and the config file. A new step count also rescales the
-     * default schedule (warm-up 5%, validation every 10%, checkpoints every 20% of the steps) when no
-     * config file is given; with one, its schedule is kept (the warm-up capped at the steps).
-     */
+    /** Command-line values win over the preset and the config file (the schedule already fits the steps). */
     private TrainerConfig overrides(TrainerConfig t) {
-        int n = steps != null ? steps : t.steps();
-        TrainerConfig rescaled = TrainerConfig.defaults(n, t.batchSize());
-        boolean keepSchedule = config != null || steps == null;
-        return new TrainerConfig(n, batchSize != null ? batchSize : t.batchSize(), lr != null ? lr : t.lr(),
-                t.weightDecay(), keepSchedule ? Math.min(t.warmupSteps(), n) : rescaled.warmupSteps(), t.minLrFactor(),
-                t.clipNorm(), t.maxBadSteps(),
-                evalEvery != null ? evalEvery : keepSchedule ? t.evalEvery() : rescaled.evalEvery(),
-                checkpointEvery != null ? checkpointEvery : keepSchedule ? t.checkpointEvery() : rescaled.checkpointEvery(),
-                t.keepLast(), t.loaderThreads(), seed != null ? seed : t.seed(),
+        return new TrainerConfig(steps != null ? steps : t.steps(), batchSize != null ? batchSize : t.batchSize(),
+                lr != null ? lr : t.lr(), t.weightDecay(), Math.min(t.warmupSteps(), steps != null ? steps : t.steps()),
+                t.minLrFactor(), t.clipNorm(), t.maxBadSteps(),
+                evalEvery != null ? evalEvery : t.evalEvery(),
+                checkpointEvery != null ? checkpointEvery : t.checkpointEvery(), t.keepLast(), t.loaderThreads(),
+                seed != null ? seed : t.seed(),
                 validationLeads != null ? validationLeads.stream().filter(v -> !v.isBlank()).toList() : t.validationLeads());
     }
 

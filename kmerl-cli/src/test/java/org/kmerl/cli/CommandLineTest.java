@@ -146,6 +146,16 @@ class CommandLineTest {
         assertEquals(6, java.nio.file.Files.readAllLines(run.resolve("metrics.jsonl")).stream()
                 .filter(l -> l.contains("\"kind\":\"step\"")).count(), "one line per step across both runs");
 
+        // A config file that sets no schedule: --steps still scales warm-up, validation and checkpoints.
+        Path model = tmp.resolve("model.yaml");
+        java.nio.file.Files.writeString(model, "model: {entityWeight: 0.5}\n");
+        Result scaled = run("pretrain", "--data", "synthetic", "--preset", "micro", "--steps", "20", "--batch-size", "8",
+                "--synthetic-records", "24", "--validation-records", "12", "--min-entity-count", "1", "--device", "cpu",
+                "--config", model.toString(), "--out", tmp.resolve("scaled").toString());
+        assertEquals(0, scaled.exitCode(), scaled.err());
+        assertTrue(scaled.out().contains("20 steps of 8 pairs") && scaled.out().contains("warm-up 1,"), scaled.out());
+        assertTrue(scaled.out().contains("step    20/20"), "validated every 2 steps, so at step 20: " + scaled.out());
+
         Path config = tmp.resolve("bad.yaml");
         java.nio.file.Files.writeString(config, "model:\n  encoder: {widht: 32}\n");
         Result bad = run("pretrain", "--preset", "micro", "--config", config.toString(), "--out", tmp.resolve("x").toString());
