@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -145,12 +144,7 @@ public final class EvalCommand implements Runnable {
         try (Evaluator.Bar bar = bars(out).open("read", dataset.records().size())) {
             inputs = EcgInputs.load(dataset, model.config().encoder(), bar);
         }
-        TextEncoder text = TextEncoder.load(c.textModel);
-        if (text.dimension() != model.config().textDim()) {
-            throw new IllegalArgumentException("--text-model " + c.textModel + " makes " + text.dimension() + "-dimensional"
-                    + " embeddings; the checkpoint was trained on " + model.config().textDim() + " (give the text model it"
-                    + " was pretrained with)");
-        }
+        TextEncoder text = model.textEncoder(c.textModel);
         Files.createDirectories(c.out);
         EmbeddingCache cache = EmbeddingCache.open(c.out.resolve("text-embeddings.safetensors"), text);
         Tensor classText = cache.embed(dataset.allClassTexts());

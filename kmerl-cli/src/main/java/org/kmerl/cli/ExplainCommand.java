@@ -2,16 +2,12 @@ package org.kmerl.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
+import org.kmerl.model.data.EcgFiles;
 import org.kmerl.model.data.EcgRecord;
-import org.kmerl.model.data.WfdbEcg;
-import org.kmerl.model.data.challenge.Challenge2021;
 import org.kmerl.model.explain.AttentionMap;
 import org.kmerl.model.pretrain.PretrainedModel;
 import org.kmerl.model.text.TextEncoder;
@@ -79,15 +75,9 @@ public final class ExplainCommand implements Runnable {
             PretrainedModel model = PretrainedModel.load(checkpoint);
             Device dev = PretrainCommand.pickDevice(device);
             model.model().to(dev);
-            boolean mat = Files.exists(Path.of(record + ".mat"));
-            EcgRecord ecg = mat ? Challenge2021.read(Path.of(record + ".hea"), null)
-                    : WfdbEcg.read(record, record.getFileName().toString(), "", Set.of(), Map.of());
+            EcgRecord ecg = EcgFiles.open(record, null);
             List<String> names = entities != null ? entities : model.entities().names();
-            TextEncoder text = TextEncoder.load(textModel);
-            if (text.dimension() != model.config().textDim()) {
-                throw new IllegalArgumentException("--text-model " + textModel + " makes " + text.dimension()
-                        + "-dimensional embeddings; the checkpoint expects " + model.config().textDim());
-            }
+            TextEncoder text = model.textEncoder(textModel);
             AttentionMap map;
             try (Tensor nameText = text.embed(names)) {
                 map = AttentionMap.of(model.model(), dev, ecg, names, nameText, entities != null ? 0 : top);

@@ -22,9 +22,8 @@ public final class EcgFiles {
     }
 
     public static EcgRecord open(Path record, DxMapping mapping) throws IOException {
-        Path hea = record.toString().endsWith(".hea") ? record : record.resolveSibling(record.getFileName() + ".hea");
-        WfdbHeader header = WfdbHeader.read(hea);
-        if (!header.signals().isEmpty() && header.signals().get(0).fileName().endsWith(".mat")) {
+        Path hea = header(record);
+        if (isChallenge(WfdbHeader.read(hea))) {
             return Challenge2021.read(hea, mapping);
         }
         String id = hea.getFileName().toString().replaceFirst("\\.hea$", "");
@@ -41,6 +40,24 @@ public final class EcgFiles {
             }
         }
         return WfdbEcg.read(hea, id, "", Set.of(), Map.of());
+    }
+
+    /**
+     * The signals of one record without looking for a report (no PTB-XL lookup): what evaluation reads
+     * for each of many records. {@code id} names the record in the result and in errors.
+     */
+    public static EcgRecord waveform(Path record, String id) throws IOException {
+        Path hea = header(record);
+        return isChallenge(WfdbHeader.read(hea)) ? Challenge2021.read(hea, null) : WfdbEcg.read(hea, id, "", Set.of(), Map.of());
+    }
+
+    private static Path header(Path record) {
+        return record.toString().endsWith(".hea") ? record : record.resolveSibling(record.getFileName() + ".hea");
+    }
+
+    /** A Challenge 2021 record keeps its samples in a MATLAB .mat file. */
+    private static boolean isChallenge(WfdbHeader header) {
+        return !header.signals().isEmpty() && header.signals().get(0).fileName().endsWith(".mat");
     }
 
     /** The nearest ancestor folder holding ptbxl_database.csv (at most three levels up). */

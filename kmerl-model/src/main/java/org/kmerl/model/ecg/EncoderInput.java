@@ -15,6 +15,17 @@ public final class EncoderInput {
     private EncoderInput() {
     }
 
+    /**
+     * Writes a record's leads ({@code signals[l]} is lead {@code leads.get(l)}, {@code length} samples each)
+     * into the encoder's input layout [12][length] at {@code offset} of {@code out}, each at its standard
+     * position; the positions of leads the record lacks are left as they are (they never become tokens).
+     */
+    public static void place(List<Lead> leads, float[][] signals, int length, float[] out, int offset) {
+        for (int l = 0; l < leads.size(); l++) {
+            System.arraycopy(signals[l], 0, out, offset + leads.get(l).ordinal() * length, length);
+        }
+    }
+
     public static Preprocessor preprocessor(EcgEncoderConfig encoder, List<Lead> leads) {
         return Preprocessor.builder().leads(leads).rate(encoder.rate()).bandPass(0.5, 40)
                 .length(encoder.samples(), Crop.START).normalization(Normalization.GLOBAL_Z_SCORE).build();

@@ -69,13 +69,10 @@ public final class ClassTexts {
         if (ptbxl != null) {
             return ptbxl;
         }
-        for (Entity e : vocabulary.entities()) {
-            if (e.scp().contains(code)) {
-                return e.name();
-            }
-        }
-        ScpStatement s = statements.get(code);
-        return s != null && !s.description().isBlank() ? s.description() : code;
+        return vocabulary.forScp(code).map(Entity::name).orElseGet(() -> {
+            ScpStatement s = statements.get(code);
+            return s != null && !s.description().isBlank() ? s.description() : code;
+        });
     }
 
     /** {@code code,text} rows (a header row {@code code,text} is optional). */

@@ -2,20 +2,16 @@ package org.kmerl.model.eval;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
+import org.kmerl.model.data.EcgFiles;
 import org.kmerl.model.data.EcgRecord;
 import org.kmerl.model.data.Lead;
-import org.kmerl.model.data.WfdbEcg;
-import org.kmerl.model.data.challenge.Challenge2021;
 import org.kmerl.model.data.preprocess.Preprocessor;
 import org.kmerl.model.ecg.EcgEncoderConfig;
 import org.kmerl.model.ecg.EncoderInput;
@@ -53,17 +49,13 @@ public final class EcgInputs {
             EvalRecord r = dataset.records().get(i);
             EcgRecord raw;
             try {
-                Path mat = Path.of(r.path() + ".mat");
-                raw = (Files.exists(mat) ? Challenge2021.read(Path.of(r.path() + ".hea"), null)
-                        : WfdbEcg.read(r.path(), r.id(), "", Set.of(), Map.of())).standardOrder();
+                raw = EcgFiles.waveform(r.path(), r.id()).standardOrder();
             } catch (IOException e) {
                 throw new UncheckedIOException("record " + r.id() + " (" + r.path() + "): " + e.getMessage(), e);
             }
             EcgRecord x = preprocessors.computeIfAbsent(raw.leads(), l -> EncoderInput.preprocessor(encoder, l)).apply(raw, 0);
             float[] row = new float[12 * length];
-            for (int l = 0; l < x.leads().size(); l++) {
-                System.arraycopy(x.signals()[l], 0, row, x.leads().get(l).ordinal() * length, length);
-            }
+            EncoderInput.place(x.leads(), x.signals(), length, row, 0);
             signals[i] = row;
             synchronized (leads) {
                 leads.set(i, x.leads());

@@ -129,10 +129,7 @@ public final class EvalData {
                 unlisted++;
                 continue;
             }
-            Set<String> dx = new java.util.HashSet<>();
-            for (String label : Challenge2021.labels(WfdbHeader.read(hea), null, hea.toString())) {
-                dx.add(label.replace("SNOMED:", ""));
-            }
+            Set<String> dx = Challenge2021.dxCodes(WfdbHeader.read(hea), hea.toString());
             boolean[] y = new boolean[classes.size()];
             for (int k = 0; k < y.length; k++) {
                 y[k] = codes.get(k).stream().anyMatch(dx::contains);

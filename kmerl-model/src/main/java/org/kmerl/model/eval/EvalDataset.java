@@ -57,6 +57,15 @@ public record EvalDataset(String description, List<EvalRecord> records, List<Eva
         throw new IllegalArgumentException("task " + t.name() + " is not part of " + description);
     }
 
+    /** Rows {@code rows} of a task's labels (records x classes). */
+    static boolean[][] rows(boolean[][] labels, int[] rows) {
+        boolean[][] out = new boolean[rows.length][];
+        for (int r = 0; r < rows.length; r++) {
+            out[r] = labels[rows[r]];
+        }
+        return out;
+    }
+
     /** Rows {@code rows} of {@code values} (records x columns), columns [from, from + count). */
     static float[][] slice(float[][] values, int[] rows, int from, int count) {
         float[][] out = new float[rows.length][];

@@ -75,7 +75,7 @@ public final class Evaluator {
         Features f = features.get(view.key());
         if (f == null) {
             try (Bar bar = bars.open("features " + view.label(), inputs.size())) {
-                f = Features.of(model, device, dataset, inputs, view, classText, dataset.allClassTexts(),
+                f = Features.of(model, device, dataset, inputs, view, classText,
                         out.resolve("features").resolve(view.key() + ".safetensors"), bar);
             }
             features.put(view.key(), f);
@@ -98,7 +98,7 @@ public final class Evaluator {
                     int[] test = dataset.indices(EvalRecord.Split.TEST);
                     RocPlot.write(png, String.format(Locale.ROOT, "%s, zero-shot through the %s, leads: %s", task.name(),
                             method, view.label()), task, s, EvalDataset.slice(scores, test, dataset.columnOffset(task),
-                            task.classes()), LinearProbe.rows(task.labels(), test));
+                            task.classes()), EvalDataset.rows(task.labels(), test));
                     plots.add(png);
                 }
             }
@@ -111,8 +111,8 @@ public final class Evaluator {
         int[] test = dataset.indices(EvalRecord.Split.TEST);
         int[] val = dataset.indices(EvalRecord.Split.VALIDATION);
         return TaskScores.of(task, method, EvalDataset.slice(scores, test, offset, task.classes()),
-                LinearProbe.rows(task.labels(), test), EvalDataset.slice(scores, val, offset, task.classes()),
-                LinearProbe.rows(task.labels(), val), seed);
+                EvalDataset.rows(task.labels(), test), EvalDataset.slice(scores, val, offset, task.classes()),
+                EvalDataset.rows(task.labels(), val), seed);
     }
 
     /**
@@ -135,8 +135,8 @@ public final class Evaluator {
                 for (int d = 0; d < draws; d++) {
                     int[] subset = LinearProbe.subset(train, fraction, seed + d);
                     LinearProbe.Result r = LinearProbe.fit(f.pooled(), task.labels(), subset, val, test, seed + d);
-                    TaskScores s = TaskScores.of(task, "linear probe", r.test(), LinearProbe.rows(task.labels(), test),
-                            r.validation(), LinearProbe.rows(task.labels(), val), seed);
+                    TaskScores s = TaskScores.of(task, "linear probe", r.test(), EvalDataset.rows(task.labels(), test),
+                            r.validation(), EvalDataset.rows(task.labels(), val), seed);
                     rows.add(new Row(view.label(), "linear probe", String.format(Locale.ROOT,
                             "%s%% of train (%d records), draw %d, weight decay %.0e, epoch %d", percent(fraction),
                             r.trainRecords(), d, r.weightDecay(), r.epoch()), s));

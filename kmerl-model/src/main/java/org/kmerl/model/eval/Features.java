@@ -34,13 +34,12 @@ public record Features(float[][] pooled, float[][] embedding, float[][] query, f
 
     /**
      * The features of {@code inputs} under {@code view}, read from {@code cacheFile} when it was written
-     * for the same checkpoint, records, class texts and view, else computed in batches on {@code device}
-     * and written there.
+     * for the same checkpoint, records, class texts ({@code classText} embeds the dataset's
+     * {@link EvalDataset#allClassTexts}) and view, else computed in batches on {@code device} and written there.
      */
     public static Features of(PretrainedModel pretrained, Device device, EvalDataset dataset, EcgInputs inputs,
-                              LeadView view, Tensor classText, List<String> classTexts, Path cacheFile,
-                              IntConsumer progress) throws IOException {
-        String key = cacheKey(pretrained, dataset, view, classTexts);
+                              LeadView view, Tensor classText, Path cacheFile, IntConsumer progress) throws IOException {
+        String key = cacheKey(pretrained, dataset, view);
         if (Files.exists(cacheFile)) {
             try (SafeTensors.Content c = SafeTensors.read(cacheFile)) {
                 if (key.equals(c.metadata().get("key"))) {
@@ -130,8 +129,7 @@ public record Features(float[][] pooled, float[][] embedding, float[][] query, f
     }
 
     /** SHA-256 over the checkpoint's weights file (size and time), the record ids, the class texts and the view. */
-    private static String cacheKey(PretrainedModel m, EvalDataset dataset, LeadView view, List<String> classTexts)
-            throws IOException {
+    private static String cacheKey(PretrainedModel m, EvalDataset dataset, LeadView view) throws IOException {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
             d.update("kmerl features 2 (pooled, embedding, query, similarity)|".getBytes(StandardCharsets.UTF_8));
@@ -139,7 +137,7 @@ public record Features(float[][] pooled, float[][] embedding, float[][] query, f
             d.update((weights.toAbsolutePath() + "|" + Files.size(weights) + "|" + Files.getLastModifiedTime(weights))
                     .getBytes(StandardCharsets.UTF_8));
             dataset.records().forEach(r -> d.update((r.id() + "|" + r.path() + "\n").getBytes(StandardCharsets.UTF_8)));
-            classTexts.forEach(t -> d.update((t + "\n").getBytes(StandardCharsets.UTF_8)));
+            dataset.allClassTexts().forEach(t -> d.update((t + "\n").getBytes(StandardCharsets.UTF_8)));
             d.update((view.label() + "|" + view.leads()).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d.digest());
         } catch (NoSuchAlgorithmException e) {

@@ -87,7 +87,7 @@ public final class LinearProbe {
             Tensor xVal = standardised(features, validation, mean, std);
             Tensor xTest = standardised(features, test, mean, std);
             Tensor yTrain = targets(labels, train);
-            boolean[][] yVal = rows(labels, validation);
+            boolean[][] yVal = EvalDataset.rows(labels, validation);
             Result best = null;
             for (double wd : WEIGHT_DECAYS) {
                 Linear head = new Linear(d, c, true, new Generator(seed));
@@ -164,13 +164,5 @@ public final class LinearProbe {
             }
         }
         return Tensor.of(flat, rows.length, c);
-    }
-
-    static boolean[][] rows(boolean[][] labels, int[] rows) {
-        boolean[][] out = new boolean[rows.length][];
-        for (int r = 0; r < rows.length; r++) {
-            out[r] = labels[rows[r]];
-        }
-        return out;
     }
 }

@@ -66,9 +66,7 @@ public final class AttentionMap {
         int length = enc.samples();
         int ppl = enc.patchesPerLead();
         float[] signal = new float[12 * length];
-        for (int l = 0; l < x.leads().size(); l++) {
-            System.arraycopy(x.signals()[l], 0, signal, x.leads().get(l).ordinal() * length, length);
-        }
+        EncoderInput.place(x.leads(), x.signals(), length, signal, 0);
         List<Entity> out = new ArrayList<>();
         try (GradMode.Scope off = GradMode.disabled(); TensorScope scope = TensorScope.open()) {
             CardiacQueryNetwork.Explanation e = model.explain(Tensor.of(signal, 1, 12, length).moveTo(device),

@@ -100,6 +100,11 @@ public final class Vocabulary {
         return List.copyOf(byId.values());
     }
 
+    /** The first entity mapped to SCP-ECG statement {@code code}, if any. */
+    public java.util.Optional<Entity> forScp(String code) {
+        return entities().stream().filter(e -> e.scp().contains(code)).findFirst();
+    }
+
     public Entity get(String id) {
         return byId.get(id);
     }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import org.kmerl.model.data.Lead;
+import org.kmerl.model.ecg.EncoderInput;
 import org.kmerl.model.data.cache.SampleCache;
 
 /** A split of a memory-mapped {@link SampleCache}: the rows given (built, not failed). */
@@ -91,11 +92,7 @@ public final class CacheData implements PretrainData, AutoCloseable {
     public void read(int i, float[] out, int offset) {
         float[][] x = scratch.get();
         cache.get(rows[i], x);
-        int length = cache.length();
-        List<Lead> order = cache.leads();
-        for (int l = 0; l < order.size(); l++) {
-            System.arraycopy(x[l], 0, out, offset + order.get(l).ordinal() * length, length);
-        }
+        EncoderInput.place(cache.leads(), x, cache.length(), out, offset);
     }
 
     @Override

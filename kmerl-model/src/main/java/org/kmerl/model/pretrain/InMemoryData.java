@@ -6,6 +6,7 @@ import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import org.kmerl.model.data.EcgRecord;
 import org.kmerl.model.data.Lead;
+import org.kmerl.model.ecg.EncoderInput;
 import org.kmerl.model.data.preprocess.Preprocessor;
 import org.kmerl.model.data.synth.SyntheticEcg;
 
@@ -96,8 +97,6 @@ public final class InMemoryData implements PretrainData {
     @Override
     public void read(int i, float[] out, int offset) {
         EcgRecord r = records.get(i);
-        for (int l = 0; l < r.leads().size(); l++) {
-            System.arraycopy(r.signals()[l], 0, out, offset + r.leads().get(l).ordinal() * length, length);
-        }
+        EncoderInput.place(r.leads(), r.signals(), length, out, offset);
     }
 }

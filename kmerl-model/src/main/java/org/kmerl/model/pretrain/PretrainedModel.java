@@ -8,6 +8,7 @@ import org.kmerl.checkpoint.Checkpoints;
 import org.kmerl.model.ModelFormatException;
 import org.kmerl.model.kmerl.KmerlConfig;
 import org.kmerl.model.kmerl.KmerlModel;
+import org.kmerl.model.text.TextEncoder;
 import org.kmerl.tensor.Generator;
 
 /**
@@ -39,5 +40,19 @@ public record PretrainedModel(KmerlModel model, KmerlConfig config, EntitySet en
         Checkpoints.loadWeights(dir.resolve(CheckpointStore.WEIGHTS), model, true);
         model.eval();
         return new PretrainedModel(model, config, EntitySet.read(dir.resolve(CheckpointStore.ENTITIES)), dir);
+    }
+
+    /**
+     * The frozen text encoder {@code name} ({@link TextEncoder#load}) for this checkpoint; one whose
+     * embeddings have another width than the checkpoint was trained on is an error that says so.
+     */
+    public TextEncoder textEncoder(String name) throws IOException {
+        TextEncoder text = TextEncoder.load(name);
+        if (text.dimension() != config.textDim()) {
+            throw new IllegalArgumentException("--text-model " + name + " makes " + text.dimension() + "-dimensional"
+                    + " embeddings; the checkpoint was trained on " + config.textDim() + " (give the text model it"
+                    + " was pretrained with)");
+        }
+        return text;
     }
 }

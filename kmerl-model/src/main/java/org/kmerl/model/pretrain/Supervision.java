@@ -135,12 +135,7 @@ public final class Supervision {
 
     /** The vocabulary's name for a statement code (its entity mapped to that SCP code), else the code. */
     static String className(Vocabulary vocabulary, String code) {
-        for (Entity e : vocabulary.entities()) {
-            if (e.scp().contains(code)) {
-                return e.name();
-            }
-        }
-        return code;
+        return vocabulary.forScp(code).map(Entity::name).orElse(code);
     }
 
     private static float[] embed(EmbeddingCache cache, List<String> texts) {

@@ -44,7 +44,7 @@ class LinearProbeTest {
         int[] val = IntStream.range(200, 250).toArray();
         int[] test = IntStream.range(250, 300).toArray();
         LinearProbe.Result r = LinearProbe.fit(x, y, train, val, test, 1);
-        double[] auroc = Auroc.perClass(r.test(), LinearProbe.rows(y, test));
+        double[] auroc = Auroc.perClass(r.test(), EvalDataset.rows(y, test));
         assertTrue(auroc[0] > 0.97 && auroc[1] > 0.97, Arrays.toString(auroc));
         // The chosen weight decay and epoch depend on the training and validation records only.
         LinearProbe.Result other = LinearProbe.fit(x, y, train, val, IntStream.range(0, 10).toArray(), 1);

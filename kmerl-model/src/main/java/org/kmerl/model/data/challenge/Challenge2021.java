@@ -63,6 +63,16 @@ public final class Challenge2021 {
     /** The Dx codes as abbreviations ("SNOMED:code" when the mapping is null or lacks the code). */
     public static Set<String> labels(WfdbHeader header, DxMapping mapping, String source) throws ModelFormatException {
         Set<String> labels = new LinkedHashSet<>();
+        for (String code : dxCodes(header, source)) {
+            DxMapping.Diagnosis d = mapping == null ? null : mapping.get(code);
+            labels.add(d == null ? "SNOMED:" + code : d.abbreviation());
+        }
+        return labels;
+    }
+
+    /** The SNOMED-CT codes of the header's {@code #Dx} line, in order; an entry that is not a code is an error. */
+    public static Set<String> dxCodes(WfdbHeader header, String source) throws ModelFormatException {
+        Set<String> codes = new LinkedHashSet<>();
         for (String code : comments(header.comments()).getOrDefault("dx", "").split(",")) {
             if (code.isBlank()) {
                 continue;
@@ -70,10 +80,9 @@ public final class Challenge2021 {
             if (!code.strip().matches("\\d+")) {
                 throw new ModelFormatException(source, "#Dx entry '" + code.strip() + "' is not a SNOMED-CT code");
             }
-            DxMapping.Diagnosis d = mapping == null ? null : mapping.get(code);
-            labels.add(d == null ? "SNOMED:" + code.strip() : d.abbreviation());
+            codes.add(code.strip());
         }
-        return labels;
+        return codes;
     }
 
     /** The .mat file must hold one int16 matrix of leads x samples, where the WFDB header says. */
