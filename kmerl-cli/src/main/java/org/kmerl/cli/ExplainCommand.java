@@ -52,7 +52,8 @@ public final class ExplainCommand implements Runnable {
         Path record;
 
         @Option(names = "--entities", split = ";", paramLabel = "NAME[;NAME...]",
-                description = "entity names to ask about (default: the checkpoint's entities, the --top most probable)")
+                description = "entity names to ask about, together as one query set (their probabilities depend on"
+                        + " the set; default: the checkpoint's entities, the --top most probable drawn)")
         List<String> entities;
 
         @Option(names = "--top", defaultValue = "3", description = "how many entities to draw (default: ${DEFAULT-VALUE})")

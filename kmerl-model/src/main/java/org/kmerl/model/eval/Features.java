@@ -48,7 +48,8 @@ public record Features(float[][] pooled, float[][] embedding, float[][] query, f
                 }
             }
         }
-        Features f = compute(pretrained.model(), device, inputs, view, classText, progress);
+        int[] querySets = dataset.tasks().stream().mapToInt(EvalTask::classes).toArray();
+        Features f = compute(pretrained.model(), device, inputs, view, classText, querySets, progress);
         Files.createDirectories(cacheFile.toAbsolutePath().getParent());
         try (Tensor p = matrix(f.pooled); Tensor e = matrix(f.embedding); Tensor q = matrix(f.query);
              Tensor s = matrix(f.similarity)) {
@@ -62,8 +63,9 @@ public record Features(float[][] pooled, float[][] embedding, float[][] query, f
         return f;
     }
 
+    /** {@code querySets}: how many rows of {@code classText} each task has; each task's classes are asked together. */
     static Features compute(KmerlModel model, Device device, EcgInputs inputs, LeadView view, Tensor classText,
-                            IntConsumer progress) {
+                            int[] querySets, IntConsumer progress) {
         int n = inputs.size();
         int ppl = model.config().encoder().patchesPerLead();
         int length = inputs.samples();
@@ -73,6 +75,10 @@ public record Features(float[][] pooled, float[][] embedding, float[][] query, f
         float[][] similarity = new float[n][];
         try (GradMode.Scope off = GradMode.disabled(); TensorScope outer = TensorScope.open()) {
             Tensor texts = classText.to(device);   // a copy (or a view): the caller keeps its tensor
+            List<Tensor> sets = new ArrayList<>();
+            for (int k = 0, row = 0; k < querySets.length; row += querySets[k++]) {
+                sets.add(texts.narrow(0, row, querySets[k]));
+            }
             for (int start = 0; start < n; start += BATCH) {
                 int b = Math.min(BATCH, n - start);
                 try (TensorScope step = TensorScope.open()) {
@@ -91,7 +97,7 @@ public record Features(float[][] pooled, float[][] embedding, float[][] query, f
                         tokens.add(TokenSelection.all(view.zeroFill() ? inputs.leads(i) : kept, ppl));
                     }
                     KmerlModel.Inference out = model.infer(Tensor.of(x, b, 12, length).moveTo(device),
-                            TokenLayout.of(tokens, ppl, device), texts);
+                            TokenLayout.of(tokens, ppl, device), sets);
                     copyRows(out.pooled().data(), pooled, start);
                     copyRows(out.embedding().data(), embedding, start);
                     copyRows(out.queryScores().data(), query, start);
@@ -132,7 +138,7 @@ public record Features(float[][] pooled, float[][] embedding, float[][] query, f
     private static String cacheKey(PretrainedModel m, EvalDataset dataset, LeadView view) throws IOException {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
-            d.update("kmerl features 2 (pooled, embedding, query, similarity)|".getBytes(StandardCharsets.UTF_8));
+            d.update("kmerl features 3 (pooled, embedding, query and similarity per task)|".getBytes(StandardCharsets.UTF_8));
             Path weights = m.dir().resolve(CheckpointStore.WEIGHTS);
             d.update((weights.toAbsolutePath() + "|" + Files.size(weights) + "|" + Files.getLastModifiedTime(weights))
                     .getBytes(StandardCharsets.UTF_8));

@@ -1,5 +1,7 @@
 package org.kmerl.model.kmerl;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.kmerl.autograd.Functional;
 import org.kmerl.autograd.Variable;
 import org.kmerl.model.ecg.EcgEncoder;
@@ -81,7 +83,7 @@ public final class KmerlModel extends Module {
     public Evaluation evaluate(Tensor signals, TokenLayout layout, Tensor reports, Tensor entityText, Tensor entityLabels,
                                Tensor classText) {
         EcgEncoder.Output ecg = encoder.forward(signals, layout);
-        Inference scores = infer(ecg, classText);
+        Inference scores = infer(ecg, List.of(classText));
         return new Evaluation(losses(ecg, reports, entityText, entityLabels), scores.queryScores(),
                 scores.similarityScores());
     }
@@ -89,20 +91,34 @@ public final class KmerlModel extends Module {
     /**
      * What downstream evaluation needs from one encoder pass: the pooled encoder output [B, width] (the
      * linear probe's features), the projected embedding [B, projectionDim], and both zero-shot scores
-     * [B, C] of the class texts [C, textDim].
+     * [B, C] of all the class texts, in order.
      */
     public record Inference(Variable pooled, Variable embedding, Variable queryScores, Variable similarityScores) {
     }
 
-    public Inference infer(Tensor signals, TokenLayout layout, Tensor classText) {
-        return infer(encoder.forward(signals, layout), classText);
+    /**
+     * @param querySets class texts [C_i, textDim], each set asked of the query network on its own: its
+     *                  queries attend to each other, so a class's logit depends on the classes asked with it
+     *                  (one task's classes form a set; tasks do not disturb each other)
+     */
+    public Inference infer(Tensor signals, TokenLayout layout, List<Tensor> querySets) {
+        return infer(encoder.forward(signals, layout), querySets);
     }
 
-    private Inference infer(EcgEncoder.Output ecg, Tensor classText) {
+    private Inference infer(EcgEncoder.Output ecg, List<Tensor> querySets) {
         Variable embedding = ecgProjection.forward(ecg.pooled());
-        Variable query = queryNetwork.forward(Variable.constant(classText), ecg);
-        Variable t = l2Normalize(textProjection.forward(Variable.constant(classText)));
-        return new Inference(ecg.pooled(), embedding, query, l2Normalize(embedding).matmul(t.transpose(0, 1)));
+        Variable e = l2Normalize(embedding);
+        List<Variable> query = new ArrayList<>();
+        List<Variable> similarity = new ArrayList<>();
+        for (Tensor texts : querySets) {
+            query.add(queryNetwork.forward(Variable.constant(texts), ecg));
+            similarity.add(e.matmul(l2Normalize(textProjection.forward(Variable.constant(texts))).transpose(0, 1)));
+        }
+        return new Inference(ecg.pooled(), embedding, join(query), join(similarity));
+    }
+
+    private static Variable join(List<Variable> columns) {
+        return columns.size() == 1 ? columns.get(0) : Variable.concat(columns, 1);
     }
 
     /** The query network's logits [B, Q] for {@code queryText} and its cross-attention per layer (see {@link CardiacQueryNetwork#explain}). */

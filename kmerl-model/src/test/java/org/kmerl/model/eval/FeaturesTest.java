@@ -20,7 +20,8 @@ class FeaturesTest {
     private static final KmerlConfig CONFIG = KmerlConfig.Preset.MICRO.config();
 
     private static Features run(KmerlModel model, float[][] x, List<List<Lead>> leads, LeadView view, Tensor text) {
-        return Features.compute(model, Device.CPU, EcgInputs.of(x, leads, CONFIG.encoder().samples()), view, text, null);
+        return Features.compute(model, Device.CPU, EcgInputs.of(x, leads, CONFIG.encoder().samples()), view, text,
+                new int[] {text.dim(0)}, null);
     }
 
     @Test
@@ -69,5 +70,31 @@ class FeaturesTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run(model, x,
                 List.of(all, List.of(Lead.II), all), LeadView.parse("I", false), text));
         assertTrue(e.getMessage().contains("record 1") && e.getMessage().contains("view I"), e.getMessage());
+    }
+
+    /** Each task's classes form their own query set: asking another task alongside changes nothing. */
+    @Test
+    void tasksAreAskedAsSeparateQuerySets() {
+        KmerlModel model = new KmerlModel(CONFIG, new Generator(3));
+        model.eval();
+        int length = CONFIG.encoder().samples();
+        Generator g = new Generator(5);
+        float[][] x = {g.normal(0, 1, 12 * length).toFloatArray(), g.normal(0, 1, 12 * length).toFloatArray()};
+        List<List<Lead>> leads = List.of(List.of(Lead.values()), List.of(Lead.values()));
+        EcgInputs inputs = EcgInputs.of(x, leads, length);
+        Tensor taskA = g.normal(0, 1, 3, CONFIG.textDim());
+        Tensor both = org.kmerl.tensor.JoinOps.concat(List.of(taskA, g.normal(0, 1, 4, CONFIG.textDim())), 0);
+        LeadView all = LeadView.parse("all", false);
+        Features alone = Features.compute(model, Device.CPU, inputs, all, taskA, new int[] {3}, null);
+        Features separate = Features.compute(model, Device.CPU, inputs, all, both, new int[] {3, 4}, null);
+        Features together = Features.compute(model, Device.CPU, inputs, all, both, new int[] {7}, null);
+        for (int i = 0; i < 2; i++) {
+            assertEquals(7, separate.query()[i].length);
+            assertArrayEquals(alone.query()[i], Arrays.copyOf(separate.query()[i], 3), 1e-6f);
+            assertArrayEquals(alone.similarity()[i], Arrays.copyOf(together.similarity()[i], 3), 1e-6f,
+                    "similarity has no interaction between classes");
+        }
+        assertTrue(!Arrays.equals(Arrays.copyOf(together.query()[0], 3), Arrays.copyOf(separate.query()[0], 3)),
+                "one query set of 7 is not two sets: the queries attend to each other");
     }
 }
