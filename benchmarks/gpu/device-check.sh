@@ -2,7 +2,7 @@
 # On the GPU machine (after prepare-bundle.sh here): parity tests of every CUDA kernel against the CPU
 # backend, the same tests under compute-sanitizer, and the kernel benchmark next to PyTorch on the card.
 # and the kernel lab of the command-line tool.
-# Usage: benchmarks/gpu/device-check.sh OUT_DIR [parity|sanitize|kmerl|bench|cli]...   (default: all five;
+# Usage: benchmarks/gpu/device-check.sh OUT_DIR [parity|sanitize|kmerl|bench|cli|profile]...   (default: the first five;
 #        kmerl before bench, so the comparison table gets its training-step row)
 # kmerl: one K-MERL small-preset training step on the card, kmerl (KmerlStepOnDevice) and PyTorch
 # (kmerl_step_peer.py --device cuda), for the issue 8 throughput row of RESULTS.md.
@@ -27,7 +27,8 @@ for step in $steps; do
       # memcheck over every parity test; racecheck over the kernels that share memory between threads.
       export PATH=$PATH:/usr/local/cuda/bin
       all=$selectors
-      smem="--select-class org.kmerl.kernels.parity.AttentionParityTest --select-class org.kmerl.kernels.parity.ReductionParityTest --select-class org.kmerl.kernels.parity.NormalizationParityTest"
+      smem=""
+      for t in Attention Reduction Normalization Memory Index Matmul; do smem="$smem --select-class org.kmerl.kernels.parity.${t}ParityTest"; done
       for tool in memcheck racecheck; do
         if [[ $tool == memcheck ]]; then sel=$all; else sel=$smem; fi
         KMERL_CUDA_SYNC=1 timeout 140 compute-sanitizer --tool $tool --target-processes all --print-limit 20 \
@@ -55,6 +56,9 @@ for step in $steps; do
       { $java -cp "$cp" org.kmerl.benchmarks.gpu.KmerlStepOnDevice cuda:0 20
         python3 benchmarks/kmerl_step_peer.py --device cuda --steps 20 --out "$out/kmerl-step-torch.json"
       } 2>&1 | tee "$out/kmerl-step.log" ;;
+    profile)   # device time per kernel over a few K-MERL steps (KernelProfile), 3 and 12 leads
+      KMERL_CUDA_PROFILE=1 $java -cp "$cp" org.kmerl.benchmarks.gpu.KmerlStepOnDevice cuda:0 3 > "$out/profile.txt" 2>&1
+      grep -A12 "one training step" "$out/profile.txt" ;;
     cli)
       for args in "devices" "kernels bench gemm --shape 2048x2048x2048" "kernels bench attention --shape 8x6x512x64" \
                   "kernels bench reduce --variant v4"; do

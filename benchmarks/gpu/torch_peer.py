@@ -44,7 +44,7 @@ def time(op, shape, flops, nbytes, fn):
 
 
 print(f"# torch {torch.__version__} on {torch.cuda.get_device_name()}")
-for m, n, k in [(4096, 4096, 4096), (8192, 1536, 384), (8192, 384, 1536)]:
+for m, n, k in [(4096, 4096, 4096), (8192, 1536, 384), (8192, 384, 1536), (11520, 768, 256), (11520, 256, 768)]:
     a, b = normal(m, k), normal(k, n)
     time("gemm", f"{m}x{n}x{k}", 2.0 * m * n * k, 0, lambda: a @ b)
 big = normal(1 << 24)
@@ -96,7 +96,7 @@ def clip_step():
 
 time("clip_fwd_bw", "4096x256", 3 * 2.0 * 4096 * 4096 * 256, 0, clip_step)
 
-for s in [(32, 6, 256, 64), (8, 6, 1024, 64)]:
+for s in [(32, 6, 256, 64), (8, 6, 1024, 64), (32, 4, 360, 64)]:
     q, k, v, go = normal(*s), normal(*s), normal(*s), normal(*s)
     flops = 4.0 * s[0] * s[1] * s[2] * s[2] * s[3]
     shape = "x".join(map(str, s))
@@ -112,6 +112,15 @@ mm = normal(4096, 4096)
 time("add_transposed", "4096x4096", 0, 12.0 * 4096 * 4096, lambda: mm + mm.t())
 time("sum_all", "16M", 0, 4.0 * n, lambda: ea.sum())
 time("sum_rows", "16384x1024", 0, 4.0 * n, lambda: ea.view(16384, 1024).sum(1))
+# The K-MERL step's layout ops (GpuKernelBench.modelLayouts).
+heads = normal(32, 360, 4, 64)
+time("head_split_copy", "32x360x4x64", 0, 8.0 * heads.numel(), lambda: heads.permute(0, 2, 1, 3).contiguous())
+time("transpose_copy", "4096x4096", 0, 8.0 * 4096 * 4096, lambda: mm.t().contiguous())
+tok = normal(11520, 256)
+time("sum_cols", "11520x256", 0, 4.0 * tok.numel(), lambda: tok.sum(0))
+perm = (torch.arange(11520, device=dev) * 7919) % 11520
+time("index_add", "11520x256", 0, 8.0 * tok.numel() + 4.0 * 11520,
+     lambda: torch.zeros(11520, 256, device=dev).index_add_(0, perm, tok))
 p = torch.nn.Parameter(normal(10_000_000))
 p.grad = normal(10_000_000)
 opt = torch.optim.AdamW([p], lr=1e-4, weight_decay=0.01, fused=True)

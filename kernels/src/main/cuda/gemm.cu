@@ -12,6 +12,7 @@
 //      column-major (a transposed view, as in x·Wᵀ and the weight gradient xᵀ·dy): float4 loads run
 //      along whichever axis is contiguous, so the same kernel serves all four combinations.
 //   v6 v5's warp tiling on 64x64 block tiles, for products with few 128x128 tiles.
+//   v7 v6 with register prefetch: the next k-tile's loads in flight while the current one is multiplied.
 #include "kmerl_common.cuh"
 
 struct GemmBatch {
@@ -21,14 +22,18 @@ struct GemmBatch {
     int bStride[KMERL_MAX_RANK];
 };
 
+// Unrolled over every slot for the reason given at strided_offset (kmerl_common.cuh).
 __device__ __forceinline__ void batch_offsets(int z, const GemmBatch& bt, int& ao, int& bo) {
-    for (int a = bt.rank - 1; a >= 0; --a) {
-        int n = bt.size[a];
-        int q = z / n;
-        int c = z - q * n;
-        ao += c * bt.aStride[a];
-        bo += c * bt.bStride[a];
-        z = q;
+#pragma unroll
+    for (int a = KMERL_MAX_RANK - 1; a >= 0; --a) {
+        if (a < bt.rank) {
+            int n = bt.size[a];
+            int q = z / n;
+            int c = z - q * n;
+            ao += c * bt.aStride[a];
+            bo += c * bt.bStride[a];
+            z = q;
+        }
     }
 }
 
@@ -175,12 +180,13 @@ extern "C" __global__ void __launch_bounds__(256) kmerl_gemm_v4_vectorized(GEMM_
 // The host checks that the contiguous axis's length and every offset and stride are multiples of 4.
 // The block tile BM x BN is split among 4 warps of WM x WN; each thread computes TM x TN outputs in each of
 // WMITER x WNITER warp sub-tiles. v5 instantiates it with 128x128 block tiles, v6 with 64x64.
-template <int W_BM, int W_BN, int W_WM, int W_WN, int W_WNITER>
+template <int W_BM, int W_BN, int W_WM, int W_WN, int W_WNITER, bool PREFETCH>
 __device__ __forceinline__ void gemm_warp_tiled(GEMM_PARAMS, int aColMajor, int bColMajor) {
     constexpr int W_BK = 16, W_TM = 8, W_TN = 4, W_THREADS = 128;
     constexpr int W_WMITER = (W_WM * W_WN) / (32 * W_TM * W_TN * W_WNITER);
     constexpr int W_WSUBM = W_WM / W_WMITER;
     constexpr int W_WSUBN = W_WN / W_WNITER;
+    constexpr int A_LOADS = W_BK * W_BM / (4 * W_THREADS), B_LOADS = W_BK * W_BN / (4 * W_THREADS);
     static_assert((W_BM / W_WM) * (W_BN / W_WN) * 32 == W_THREADS, "one warp per warp tile");
     static_assert(W_WMITER >= 1 && (W_WSUBN / W_TN) * (W_WSUBM / W_TM) == 32, "a warp's lanes cover its sub-tile");
     __shared__ __align__(16) float As[W_BK * W_BM];   // transposed: As[k * BM + m]
@@ -193,6 +199,7 @@ __device__ __forceinline__ void gemm_warp_tiled(GEMM_PARAMS, int aColMajor, int 
     int laneCol = lane % (W_WSUBN / W_TN), laneRow = lane / (W_WSUBN / W_TN);
     // Row-major A: float4 along k (4 per row of BK), stored transposed. Column-major A: float4 along m,
     // stored as it comes. Row-major B: float4 along n. Column-major B: float4 along k, stored transposed.
+    // Each thread moves A_LOADS + B_LOADS float4 per k-tile, through registers (aReg, bReg).
     int aRow = threadIdx.x / (W_BK / 4), aCol = threadIdx.x % (W_BK / 4);
     constexpr int aRowStep = (W_THREADS * 4) / W_BK;
     int aK = threadIdx.x / (W_BM / 4), aM = threadIdx.x % (W_BM / 4);
@@ -201,46 +208,68 @@ __device__ __forceinline__ void gemm_warp_tiled(GEMM_PARAMS, int aColMajor, int 
     constexpr int bRowStep = W_THREADS / (W_BN / 4);
     int bN = threadIdx.x / (W_BK / 4), bK = threadIdx.x % (W_BK / 4);
     constexpr int bNStep = (W_THREADS * 4) / W_BK;
+    float4 aReg[A_LOADS], bReg[B_LOADS];
+    auto loadTiles = [&](int k0) {
+#pragma unroll
+        for (int l = 0; l < A_LOADS; ++l) {
+            aReg[l] = make_float4(0.f, 0.f, 0.f, 0.f);
+            if (aColMajor) {
+                int k = k0 + aK + l * aKStep, m = m0 + aM * 4;
+                if (k < K && m < M) aReg[l] = *reinterpret_cast<const float4*>(&A[ao + k * sak + m]);
+            } else {
+                int m = m0 + aRow + l * aRowStep, k = k0 + aCol * 4;
+                if (m < M && k < K) aReg[l] = *reinterpret_cast<const float4*>(&A[ao + m * sam + k]);
+            }
+        }
+#pragma unroll
+        for (int l = 0; l < B_LOADS; ++l) {
+            bReg[l] = make_float4(0.f, 0.f, 0.f, 0.f);
+            if (bColMajor) {
+                int n = n0 + bN + l * bNStep, k = k0 + bK * 4;
+                if (n < N && k < K) bReg[l] = *reinterpret_cast<const float4*>(&B[bo + n * sbn + k]);
+            } else {
+                int k = k0 + bRow + l * bRowStep, n = n0 + bCol * 4;
+                if (k < K && n < N) bReg[l] = *reinterpret_cast<const float4*>(&B[bo + k * sbk + n]);
+            }
+        }
+    };
+    auto storeTiles = [&]() {
+#pragma unroll
+        for (int l = 0; l < A_LOADS; ++l) {
+            float4 v = aReg[l];
+            if (aColMajor) {
+                *reinterpret_cast<float4*>(&As[(aK + l * aKStep) * W_BM + aM * 4]) = v;
+            } else {
+                int r = aRow + l * aRowStep;
+                As[(aCol * 4 + 0) * W_BM + r] = v.x;
+                As[(aCol * 4 + 1) * W_BM + r] = v.y;
+                As[(aCol * 4 + 2) * W_BM + r] = v.z;
+                As[(aCol * 4 + 3) * W_BM + r] = v.w;
+            }
+        }
+#pragma unroll
+        for (int l = 0; l < B_LOADS; ++l) {
+            float4 v = bReg[l];
+            if (bColMajor) {
+                int c = bN + l * bNStep;
+                Bs[(bK * 4 + 0) * W_BN + c] = v.x;
+                Bs[(bK * 4 + 1) * W_BN + c] = v.y;
+                Bs[(bK * 4 + 2) * W_BN + c] = v.z;
+                Bs[(bK * 4 + 3) * W_BN + c] = v.w;
+            } else {
+                *reinterpret_cast<float4*>(&Bs[(bRow + l * bRowStep) * W_BN + bCol * 4]) = v;
+            }
+        }
+    };
     float acc[W_WMITER * W_TM * W_WNITER * W_TN] = {};
     float regM[W_WMITER * W_TM], regN[W_WNITER * W_TN];
+    loadTiles(0);
     for (int k0 = 0; k0 < K; k0 += W_BK) {
-        if (aColMajor) {
-            for (int off = 0; off < W_BK; off += aKStep) {
-                int k = k0 + aK + off, m = m0 + aM * 4;
-                float4 v = make_float4(0.f, 0.f, 0.f, 0.f);
-                if (k < K && m < M) v = *reinterpret_cast<const float4*>(&A[ao + k * sak + m]);
-                *reinterpret_cast<float4*>(&As[(aK + off) * W_BM + aM * 4]) = v;
-            }
-        } else {
-            for (int off = 0; off < W_BM; off += aRowStep) {
-                int m = m0 + aRow + off, k = k0 + aCol * 4;
-                float4 v = make_float4(0.f, 0.f, 0.f, 0.f);
-                if (m < M && k < K) v = *reinterpret_cast<const float4*>(&A[ao + m * sam + k]);
-                As[(aCol * 4 + 0) * W_BM + aRow + off] = v.x;
-                As[(aCol * 4 + 1) * W_BM + aRow + off] = v.y;
-                As[(aCol * 4 + 2) * W_BM + aRow + off] = v.z;
-                As[(aCol * 4 + 3) * W_BM + aRow + off] = v.w;
-            }
-        }
-        if (bColMajor) {
-            for (int off = 0; off < W_BN; off += bNStep) {
-                int n = n0 + bN + off, k = k0 + bK * 4;
-                float4 v = make_float4(0.f, 0.f, 0.f, 0.f);
-                if (n < N && k < K) v = *reinterpret_cast<const float4*>(&B[bo + n * sbn + k]);
-                Bs[(bK * 4 + 0) * W_BN + bN + off] = v.x;
-                Bs[(bK * 4 + 1) * W_BN + bN + off] = v.y;
-                Bs[(bK * 4 + 2) * W_BN + bN + off] = v.z;
-                Bs[(bK * 4 + 3) * W_BN + bN + off] = v.w;
-            }
-        } else {
-            for (int off = 0; off < W_BK; off += bRowStep) {
-                int k = k0 + bRow + off, n = n0 + bCol * 4;
-                float4 v = make_float4(0.f, 0.f, 0.f, 0.f);
-                if (k < K && n < N) v = *reinterpret_cast<const float4*>(&B[bo + k * sbk + n]);
-                *reinterpret_cast<float4*>(&Bs[(bRow + off) * W_BN + bCol * 4]) = v;
-            }
-        }
+        storeTiles();
         __syncthreads();
+        // PREFETCH: the next k-tile's global loads are issued before this tile's FMAs, so their latency
+        // hides behind the arithmetic; without it they wait until the tile is done (v5, v6).
+        if (PREFETCH && k0 + W_BK < K) loadTiles(k0 + W_BK);
 #pragma unroll
         for (int kk = 0; kk < W_BK; ++kk) {
 #pragma unroll
@@ -264,6 +293,7 @@ __device__ __forceinline__ void gemm_warp_tiled(GEMM_PARAMS, int aColMajor, int 
                             acc[(sm * W_TM + i) * (W_WNITER * W_TN) + sn * W_TN + j] += regM[sm * W_TM + i] * regN[sn * W_TN + j];
         }
         __syncthreads();
+        if (!PREFETCH && k0 + W_BK < K) loadTiles(k0 + W_BK);
     }
     float* Cz = C + (size_t) blockIdx.z * M * N;
 #pragma unroll
@@ -283,13 +313,19 @@ __device__ __forceinline__ void gemm_warp_tiled(GEMM_PARAMS, int aColMajor, int 
 }
 
 extern "C" __global__ void __launch_bounds__(128) kmerl_gemm_v5_warp_tiled(GEMM_PARAMS, int aColMajor, int bColMajor) {
-    gemm_warp_tiled<128, 128, 64, 64, 4>(M, N, K, A, aOff, sam, sak, B, bOff, sbk, sbn, C, bias, batch, aColMajor,
+    gemm_warp_tiled<128, 128, 64, 64, 4, false>(M, N, K, A, aOff, sam, sak, B, bOff, sbk, sbn, C, bias, batch, aColMajor,
                                          bColMajor);
 }
 
 // v6: the same warp tiling on 64 x 64 block tiles (4 warps of 32 x 32): four times the blocks, for products
 // whose 128 x 128 tiles would leave most SMs idle (a [11520, 256] output makes 180 of those for 132 SMs).
 extern "C" __global__ void __launch_bounds__(128) kmerl_gemm_v6_small_tiles(GEMM_PARAMS, int aColMajor, int bColMajor) {
-    gemm_warp_tiled<64, 64, 32, 32, 1>(M, N, K, A, aOff, sam, sak, B, bOff, sbk, sbn, C, bias, batch, aColMajor,
-                                       bColMajor);
+    gemm_warp_tiled<64, 64, 32, 32, 1, false>(M, N, K, A, aOff, sam, sak, B, bOff, sbk, sbn, C, bias, batch, aColMajor,
+                                              bColMajor);
+}
+
+// v7: v6 with the next k-tile's global loads issued before the current tile's FMAs (register prefetch).
+extern "C" __global__ void __launch_bounds__(128) kmerl_gemm_v7_prefetch(GEMM_PARAMS, int aColMajor, int bColMajor) {
+    gemm_warp_tiled<64, 64, 32, 32, 1, true>(M, N, K, A, aOff, sam, sak, B, bOff, sbk, sbn, C, bias, batch, aColMajor,
+                                             bColMajor);
 }

@@ -18,14 +18,21 @@ struct Strides {
     int stride[KMERL_MAX_RANK];
 };
 
-// Element offset of flat (row-major) position i of the iteration space in one operand.
+// Element offset of flat (row-major) position i of the iteration space in one operand. The loop runs
+// over all KMERL_MAX_RANK slots, unrolled, and skips the unused ones: with constant indices the sizes
+// and strides are read straight from the kernel's parameter space. A loop bounded by d.rank indexes
+// the structs dynamically, which makes every thread copy them to its stack first (112-144 bytes of
+// local-memory traffic per thread, more than a strided copy moves).
 __device__ __forceinline__ int strided_offset(int i, const Dims& d, const Strides& s) {
     int off = s.offset;
-    for (int a = d.rank - 1; a >= 0; --a) {
-        int n = d.size[a];
-        int q = i / n;
-        off += (i - q * n) * s.stride[a];
-        i = q;
+#pragma unroll
+    for (int a = KMERL_MAX_RANK - 1; a >= 0; --a) {
+        if (a < d.rank) {
+            int n = d.size[a];
+            int q = i / n;
+            off += (i - q * n) * s.stride[a];
+            i = q;
+        }
     }
     return off;
 }

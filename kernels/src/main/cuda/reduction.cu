@@ -109,6 +109,38 @@ extern "C" __global__ void kmerl_reduce_v4_split_partials(int op, int outputs, D
     if (threadIdx.x == 0) partial[(size_t) o * splits + s] = op == R_SUM ? (float) sums[0] : extremes[0];
 }
 
+// v5 pass 1, columns: the innermost kept axis has unit stride in x (the column sums of a row-major
+// matrix, a bias gradient, a mean over tokens of [B, T, W]). Block (32, 8): the 32 lanes of a warp take
+// 32 adjacent outputs, mostly adjacent floats, so each load is one coalesced row segment; thread row y of block row s walks reduced elements j = s*8 + y, then every
+// gridDim.y * 8-th. The 8 thread rows are combined in order into partial[s * outputs + o]; pass 2 (v1
+// over the partials) adds the splits in order, so the result does not depend on timing.
+extern "C" __global__ void kmerl_reduce_v5_column_partials(int op, int outputs, Dims kept, Strides keptX,
+                                                          int count, Dims reduced, Strides reducedX,
+                                                          const float* x, float* partial) {
+    __shared__ double sums[8][32];
+    __shared__ float extremes[8][32];
+    int o = blockIdx.x * 32 + threadIdx.x;
+    double sum = 0;
+    float ext = reduce_identity(op);
+    if (o < outputs) {
+        int base = strided_offset(o, kept, keptX);
+        for (int j = blockIdx.y * blockDim.y + threadIdx.y; j < count; j += gridDim.y * blockDim.y) {
+            float v = x[base + reduced_offset(j, reduced, reducedX)];
+            if (op == R_SUM) sum += v; else ext = reduce_combine(op, ext, v);
+        }
+    }
+    sums[threadIdx.y][threadIdx.x] = sum;
+    extremes[threadIdx.y][threadIdx.x] = ext;
+    __syncthreads();
+    if (threadIdx.y == 0 && o < outputs) {
+        for (int y = 1; y < blockDim.y; ++y) {
+            sum += sums[y][threadIdx.x];
+            ext = reduce_combine(op, ext, extremes[y][threadIdx.x]);
+        }
+        partial[(size_t) blockIdx.y * outputs + o] = op == R_SUM ? (float) sum : ext;
+    }
+}
+
 // Index of the first maximum along one axis (NaN counts as the maximum, as in PyTorch).
 extern "C" __global__ void kmerl_argmax(int outputs, Dims kept, Strides keptX, Strides keptOut,
                                         int length, int stride, const float* x, int* out) {

@@ -28,6 +28,7 @@ public final class KernelRegistry {
         add("gemm", "v4", "v3 with float4 global and shared-memory loads (row-major, 16-byte-aligned operands)");
         add("gemm", "v5", "warp tiling: a warp owns a 64x64 sub-tile, each thread 8x16 outputs; row- or column-major operands");
         add("gemm", "v6", "v5's warp tiling on 64x64 block tiles: 4x the blocks for products with few 128x128 tiles");
+        add("gemm", "v7", "v6 with register prefetch: the next k-tile's global loads in flight during this tile's FMAs");
         add("elementwise", "v1", "strided: any layout, an index decomposed per element and operand");
         add("elementwise", "v2", "dense: one flat index for every operand");
         add("elementwise", "v3", "dense float4: 128-bit loads and stores when every operand is 16-byte aligned");
@@ -35,6 +36,16 @@ public final class KernelRegistry {
         add("reduce", "v2", "block per output: 256 threads stride over the elements, then a fixed shared-memory tree");
         add("reduce", "v3", "warp per output: 32 lanes read a contiguous reduced axis coalesced, shuffle sums");
         add("reduce", "v4", "split: chunks of each output reduced by separate blocks into partials, then a second pass");
+        add("reduce", "v5", "columns: the innermost kept axis unit-stride, 32 adjacent outputs per warp (coalesced), the reduced"
+                + " elements split over blocks into partials in a fixed order, then v1 over the partials");
+        add("copy", "v1", "strided: any layout and float/int conversion, offsets decomposed per element and tensor");
+        add("copy", "v2", "rows: a group of lanes per row, int4 when aligned, when the last axis is unit-stride on both"
+                + " sides (head splits)");
+        add("copy", "v3", "tiles: 32x32 transpose through shared memory when the source's unit-stride axis is not"
+                + " the destination's");
+        add("index_add", "v1", "thread per line: each thread walks its line's positions in order (no atomics)");
+        add("index_add", "v2", "line x destination range: P threads per line; a block compacts each chunk of the index"
+                + " to the positions in its range (ballots), then adds those in order (v1's sums, P times the threads)");
         add("softmax", "v1", "thread per row: max, sum of exponentials and the output in three passes");
         add("softmax", "v2", "warp per row: online (max, sum) per lane merged by shuffles, two passes over the row");
         add("softmax", "v3", "block per row: 256 threads per long row, online states merged through shared memory");

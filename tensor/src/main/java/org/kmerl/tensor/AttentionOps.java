@@ -22,7 +22,8 @@ public final class AttentionOps {
         int[] dims = check(q, k, v, keyPadding);
         Tensor out = Tensor.empty(DType.FLOAT32, q.device(), dims[0], dims[1], dims[2], dims[4]);
         Tensor lse = Tensor.empty(DType.FLOAT32, q.device(), dims[0], dims[1], dims[2]);
-        try (Tensor qd = q.dense(q.shape()); Tensor kd = k.dense(k.shape()); Tensor vd = v.dense(v.shape());
+        boolean views = q.backend().attention().readsViews(q, k, v);
+        try (Tensor qd = operand(q, views); Tensor kd = operand(k, views); Tensor vd = operand(v, views);
              Tensor mask = floatMask(keyPadding)) {
             q.backend().attention().forward(qd, kd, vd, mask, config, out, lse);
         }
@@ -36,12 +37,18 @@ public final class AttentionOps {
         Tensor gq = Tensor.zerosLike(q);
         Tensor gk = Tensor.zerosLike(k);
         Tensor gv = Tensor.zerosLike(v);
-        try (Tensor qd = q.dense(q.shape()); Tensor kd = k.dense(k.shape()); Tensor vd = v.dense(v.shape());
+        boolean views = q.backend().attention().readsViews(q, k, v);
+        try (Tensor qd = operand(q, views); Tensor kd = operand(k, views); Tensor vd = operand(v, views);
              Tensor mask = floatMask(keyPadding);
              Tensor od = out.dense(out.shape()); Tensor gd = gradOut.dense(gradOut.shape())) {
             q.backend().attention().backward(qd, kd, vd, mask, config, od, lse, gd, gq, gk, gv);
         }
         return new Grads(gq, gk, gv);
+    }
+
+    /** q, k or v as the kernels take it: a dense copy, or the view itself (a new handle) when they read views. */
+    private static Tensor operand(Tensor t, boolean views) {
+        return views ? t.narrow(0, 0, t.dim(0)) : t.dense(t.shape());
     }
 
     /** The kernels take a dense float32 mask; int32 masks are converted. */

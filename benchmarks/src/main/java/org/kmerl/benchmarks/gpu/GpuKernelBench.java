@@ -69,7 +69,16 @@ public final class GpuKernelBench {
         for (int[] s : new int[][] {{4096, 4096, 4096}, {8192, 1536, 384}, {8192, 384, 1536}}) {
             Tensor a = normal(s[0], s[2]);
             Tensor b = normal(s[2], s[1]);
-            for (String v : new String[] {"v1", "v2", "v3", "v4", "v5"}) {
+            for (String v : new String[] {"v1", "v2", "v3", "v4", "v5", "v6", "v7"}) {
+                time("gemm", s[0] + "x" + s[1] + "x" + s[2], "gemm", v, 2.0 * s[0] * s[1] * s[2], 0,
+                        () -> MatmulOps.matmul(a, b));
+            }
+        }
+        // The K-MERL step's linear layers (11,520 tokens of width 256, MLP width 768): v5 to v7 only.
+        for (int[] s : new int[][] {{11_520, 768, 256}, {11_520, 256, 768}}) {
+            Tensor a = normal(s[0], s[2]);
+            Tensor b = normal(s[2], s[1]);
+            for (String v : new String[] {"v5", "v6", "v7"}) {
                 time("gemm", s[0] + "x" + s[1] + "x" + s[2], "gemm", v, 2.0 * s[0] * s[1] * s[2], 0,
                         () -> MatmulOps.matmul(a, b));
             }
@@ -107,7 +116,7 @@ public final class GpuKernelBench {
         }
         attentionStep();
         clipStep();
-        for (int[] s : new int[][] {{32, 6, 256, 64}, {8, 6, 1024, 64}}) {
+        for (int[] s : new int[][] {{32, 6, 256, 64}, {8, 6, 1024, 64}, {32, 4, 360, 64}}) {   // the last: K-MERL small
             Tensor q = normal(s);
             Tensor k = normal(s);
             Tensor vv = normal(s);
@@ -139,6 +148,7 @@ public final class GpuKernelBench {
             time("sum_rows", "16384x1024", "reduce", v, 0, 4.0 * (1 << 24),
                     () -> ReductionOps.sum(ea.reshape(16384, 1024), new int[] {1}, false));
         }
+        modelLayouts();
         int p = 10_000_000;
         Tensor param = normal(p);
         Tensor grad = normal(p);
@@ -175,6 +185,37 @@ public final class GpuKernelBench {
                 () -> LossOps.crossEntropy(logits, targets, 0f, -100, LossReduction.MEAN).loss());
     }
 
+    /**
+     * The K-MERL step's layout ops (small preset, 12 leads: 11,520 tokens of width 256): contiguous() of a
+     * head split and of a transposed matrix, bias-gradient column sums, and the tokenizer's index_add
+     * (the backward of selecting 11,520 token rows from the [12*B*M, 256] table).
+     */
+    private void modelLayouts() {
+        Tensor heads = normal(32, 360, 4, 64);
+        double headBytes = 8.0 * heads.numel();
+        for (String v : new String[] {"v1", "v2"}) {
+            time("head_split_copy", "32x360x4x64", "copy", v, 0, headBytes, () -> heads.permute(0, 2, 1, 3).contiguous());
+        }
+        Tensor square = normal(4096, 4096);
+        for (String v : new String[] {"v1", "v3"}) {
+            time("transpose_copy", "4096x4096", "copy", v, 0, 8.0 * 4096 * 4096, () -> square.t().contiguous());
+        }
+        Tensor tokens = normal(11_520, 256);
+        for (String v : new String[] {"v1", "v2", "v5"}) {
+            time("sum_cols", "11520x256", "reduce", v, 0, 4.0 * tokens.numel(),
+                    () -> ReductionOps.sum(tokens, new int[] {0}, false));
+        }
+        int[] rows = new int[11_520];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = (int) ((i * 7919L) % rows.length);   // a permutation, like the tokenizer's layout index
+        }
+        Tensor index = Tensor.ofInts(rows, rows.length).to(Device.cuda(0));
+        for (String v : new String[] {"v1", "v2"}) {
+            time("index_add", "11520x256", "index_add", v, 0, 8.0 * tokens.numel() + 4.0 * rows.length,
+                    () -> org.kmerl.tensor.IndexOps.indexAdd(new int[] {11_520, 256}, 0, index, tokens));
+        }
+    }
+
     private static void call(Supplier<Tensor> body) {
         try (TensorScope scope = TensorScope.open()) {
             body.get();
@@ -190,8 +231,8 @@ public final class GpuKernelBench {
         Tensor go = normal(s);
         AttentionConfig cfg = AttentionConfig.noDropout(0.125f);
         double flops = 3.5 * 4.0 * s[0] * s[1] * s[2] * s[2] * s[3];   // forward + backward (2.5x)
-        for (String variant : new String[] {"v2", "v3"}) {
-            time("attention_fwd_bw", "8x6x1200x64", "attention", variant, flops, 0, () -> {
+        for (String variant : new String[] {"v2", "v3", "auto"}) {   // auto: each direction's default variant
+            time("attention_fwd_bw", "8x6x1200x64", variant.equals("auto") ? null : "attention", variant, flops, 0, () -> {
                 AttentionOps.Result r = AttentionOps.forward(q, k, v, null, cfg);
                 return AttentionOps.backward(q, k, v, null, cfg, r.out(), r.lse(), go).q();
             });

@@ -10,8 +10,8 @@ import org.kmerl.tensor.backend.AttentionKernels;
 /**
  * Attention (attention.cu). v1, the materialised reference, takes any size; v2, the fused kernels, head
  * sizes up to 128 (entry points for bounds 16/32/64/128 keep each thread's rows in registers); v3 runs
- * the products through the GEMM kernels with [B*H, Tq, Tk] buffers in between. Defaults: forward v2,
- * backward v3 while its buffers stay under {@link #V3_BUFFER_LIMIT} bytes (else v2, else v1).
+ * the products through the GEMM kernels with [B*H, Tq, Tk] buffers in between. Default: v3 while its
+ * buffers stay under {@link #V3_BUFFER_LIMIT} bytes, else v2 (head sizes up to 128), else v1.
  */
 public final class CudaAttention implements AttentionKernels {
     private static final String MODULE = "attention";
@@ -55,17 +55,29 @@ public final class CudaAttention implements AttentionKernels {
 
     /**
      * Forward and backward choose separately (the backward of any variant needs only the saved lse and
-     * output): measured on an H200, v2 is the faster forward and v3 the faster backward.
+     * output). Measured on an H200 (benchmarks/RESULTS.md), v3 is the faster in both directions once the
+     * GEMM is v6 and kᵀ is a tiled transpose (forward [8, 6, 1024, 64]: 0.59 ms against v2's 0.98); v2
+     * serves the shapes whose buffers would pass {@link #V3_BUFFER_LIMIT}.
      */
     private String variant(Dims s, boolean backward) {
         long buffer = 4L * s.bh() * s.tq() * s.tk();
         boolean v3fits = buffer <= V3_BUFFER_LIMIT;
-        String auto = backward ? (v3fits ? "v3" : s.bound() > 0 ? "v2" : "v1") : (s.bound() > 0 ? "v2" : v3fits ? "v3" : "v1");
+        String auto = v3fits ? "v3" : s.bound() > 0 ? "v2" : "v1";
         String v = kernels.registry().forced("attention").orElse(auto);
         if (v.equals("v2") && s.bound() < 0) {
             throw new IllegalArgumentException("attention v2 takes head sizes up to 128, got " + Math.max(s.d(), s.dv()));
         }
         return v;
+    }
+
+    /**
+     * v3 reads q, k and v only through the GEMMs and kᵀ/vᵀ copies, which take any strides, so head-split
+     * views skip AttentionOps' dense copies (80 of the 113 copies of a 12-lead K-MERL step).
+     */
+    @Override
+    public boolean readsViews(Tensor q, Tensor k, Tensor v) {
+        Dims s = Dims.of(q, k, v);
+        return variant(s, false).equals("v3") && variant(s, true).equals("v3");
     }
 
     private Object[] common(Dims s, Tensor q, Tensor k, Tensor v, Tensor pad, AttentionConfig c) {

@@ -11,10 +11,11 @@ import org.kmerl.tensor.backend.ReduceOp;
 /**
  * Batched matrix products (gemm.cu, and cuBLAS when it loads). Operands keep their strides: a transposed
  * operand costs nothing but slower loads in the strided variants; v4 takes row-major aligned operands,
- * v5 and v6 row- or column-major ones. Default: cuBLAS if present, else v6 (v5's warp tiling on 64x64
- * block tiles) where the operand rules hold, else v3 for large and v2 for small products. On an H200 v6
- * beat v5 on 7 of 8 shapes measured, from [2880, 256, 256] (2.3x) to 4096³ (1.08x), not at 2048³
- * (0.85x): docs/kernels/cuda.md.
+ * v5 to v7 row- or column-major ones. Default: cuBLAS if present, else v7 (v5's warp tiling on 64x64
+ * block tiles, the next k-tile's loads issued before this tile's FMAs) where the operand rules hold, else
+ * v3 for large and v2 for small products. On an H200 v6 beat v5 on 7 of 8 shapes measured, from
+ * [2880, 256, 256] (2.3x) to 4096³ (1.08x), and v7 beat v6 on all 5 shapes of the benchmark, by 8-20%
+ * (benchmarks/RESULTS.md, docs/kernels/cuda.md).
  *
  * <p>Split-K: a product with few output tiles and a long K (the weight gradient xᵀ·dy of a linear
  * layer: a [384, 384] output summed over 11,520 tokens makes 9 tiles for 132 SMs) leaves most of the
@@ -87,7 +88,8 @@ public final class CudaMatmul implements MatmulKernels {
             cublas.gemm(p, a, b, out, bias);
             return;
         }
-        if (variant.equals("v4") && !p.vectorizable() || (variant.equals("v5") || variant.equals("v6")) && !p.warpTileable()) {
+        boolean warpTiled = variant.equals("v5") || variant.equals("v6") || variant.equals("v7");
+        if (variant.equals("v4") && !p.vectorizable() || warpTiled && !p.warpTileable()) {
             variant = "v3";   // the float4 variants' alignment rules do not hold for these operands
         }
         Object[] args = {p.m(), p.n(), p.k(), CudaStorage.base(a), a.offset(), p.sam(), p.sak(), CudaStorage.base(b),
@@ -102,13 +104,17 @@ public final class CudaMatmul implements MatmulKernels {
                     .launch(Grid.of(ceil(p.n(), 128), ceil(p.m(), 128), batch, 256, 1), args);
             case "v4" -> kernels.kernel(MODULE, "kmerl_gemm_v4_vectorized")
                     .launch(Grid.of(ceil(p.n(), 128), ceil(p.m(), 128), batch, 256, 1), args);
-            case "v5", "v6" -> {
+            case "v5", "v6", "v7" -> {
                 Object[] withLayout = Arrays.copyOf(args, args.length + 2);
                 withLayout[args.length] = p.aLayout() == Major.COLUMN;
                 withLayout[args.length + 1] = p.bLayout() == Major.COLUMN;
                 int tile = variant.equals("v5") ? 128 : 64;
-                kernels.kernel(MODULE, variant.equals("v5") ? "kmerl_gemm_v5_warp_tiled" : "kmerl_gemm_v6_small_tiles")
-                        .launch(Grid.of(ceil(p.n(), tile), ceil(p.m(), tile), batch, 128, 1), withLayout);
+                String name = switch (variant) {
+                    case "v5" -> "kmerl_gemm_v5_warp_tiled";
+                    case "v6" -> "kmerl_gemm_v6_small_tiles";
+                    default -> "kmerl_gemm_v7_prefetch";
+                };
+                kernels.kernel(MODULE, name).launch(Grid.of(ceil(p.n(), tile), ceil(p.m(), tile), batch, 128, 1), withLayout);
             }
             default -> throw new IllegalArgumentException("unknown gemm variant " + variant);
         }
@@ -121,7 +127,7 @@ public final class CudaMatmul implements MatmulKernels {
         if ((long) p.m() * p.n() < 64L * 64L) {
             return "v2";
         }
-        return p.warpTileable() ? "v6" : "v3";
+        return p.warpTileable() ? "v7" : "v3";
     }
 
     /**

@@ -17,13 +17,18 @@ import org.kmerl.tensor.backend.Backend;
 import org.kmerl.tensor.backend.MemoryKernels;
 
 /**
- * Device buffers, host transfers, strided copies (with float/int conversion) and fills. With
+ * Device buffers, host transfers, strided copies (with float/int conversion) and fills. Copies between
+ * dense buffers are a driver memcpy; other copies take the first of v2 (rows), v3 (transposed tiles) and
+ * v1 (any layout) that fits their layout (a forced variant is used where it fits, else v1). With
  * {@code -Dkmerl.cuda.pinned=true}, transfers of at least {@link #PINNED_THRESHOLD} elements go through a
  * pinned staging buffer. It is off by default: on the H200 machine we measured, copying the Java array
  * into the pinned buffer cost more than the faster DMA saved (benchmarks/RESULTS.md has both rates).
  */
 public final class CudaMemory implements MemoryKernels {
     public static final int PINNED_THRESHOLD = 1 << 18;
+    /** Shortest row copy v2 takes by default, and shortest side of a transpose copy v3 takes. */
+    private static final int MIN_ROW = 16;
+    private static final int MIN_TILE_SIDE = 8;
 
     private final Backend backend;
     private final CachingAllocator allocator;
@@ -124,9 +129,70 @@ public final class CudaMemory implements MemoryKernels {
             cuMemcpyDtoD(CudaStorage.at(dst), CudaStorage.at(src), 4L * l.numel());
             return;
         }
+        boolean sameWidthBits = src.dtype() == dst.dtype();
+        String variant = kernels.registry().forced("copy").orElse("auto");
+        if (sameWidthBits && !variant.equals("v1") && copyRows(l, src, dst, variant.equals("v2"))) {
+            return;
+        }
+        if (sameWidthBits && !variant.equals("v1") && copyTiles(l, src, dst, variant.equals("v3"))) {
+            return;
+        }
         kernels.kernel("memory", "kmerl_copy_strided").launch(Grid.linear(l.numel(), DeviceKernels.THREADS),
                 l.numel(), l.dims(), CudaStorage.base(dst), l.strides(0), dst.dtype() == DType.INT32,
                 CudaStorage.base(src), l.strides(1), src.dtype() == DType.INT32);
+    }
+
+    /**
+     * v2 when the last merged axis has unit stride on both sides; by default only for rows of at least
+     * {@link #MIN_ROW} elements (shorter rows leave most of a warp idle, v1 serves them better). Rows
+     * whose length, offsets and strides are multiples of 4 move as int4; a row gets the smallest power of
+     * two of lanes (up to 32) that covers it, so two rows of 16 int4 share a warp.
+     */
+    private boolean copyRows(Layout l, Tensor src, Tensor dst, boolean forced) {
+        int last = l.rank() - 1;
+        int length = l.sizes()[last];
+        if (l.operandStrides(0)[last] != 1 || l.operandStrides(1)[last] != 1 || (!forced && length < MIN_ROW)) {
+            return false;
+        }
+        Layout outer = l.without(last);
+        boolean vec4 = length % 4 == 0 && outer.divisibleBy(4);
+        if (vec4) {
+            outer = outer.dividedBy(4);
+        }
+        int units = vec4 ? length / 4 : length;
+        int lanes = Math.min(32, Integer.highestOneBit(Math.max(1, units - 1)) << 1);
+        int groups = DeviceKernels.THREADS / lanes;
+        int blocks = (int) Math.min(65_535, Math.max(1, ((long) outer.numel() + groups - 1) / groups));
+        kernels.kernel("memory", vec4 ? "kmerl_copy_v2_rows_vec4" : "kmerl_copy_v2_rows").launch(
+                new Grid(blocks, 1, 1, DeviceKernels.THREADS, 1, 1, 0), outer.numel(), units, lanes, outer.dims(),
+                CudaStorage.base(dst), outer.strides(0), CudaStorage.base(src), outer.strides(1));
+        return true;
+    }
+
+    /** v3 when the destination's last axis and another axis of the source have unit stride (a transpose). */
+    private boolean copyTiles(Layout l, Tensor src, Tensor dst, boolean forced) {
+        int last = l.rank() - 1;
+        int[] sizes = l.sizes();
+        int[] ds = l.operandStrides(0);
+        int[] ss = l.operandStrides(1);
+        if (ds[last] != 1 || ss[last] == 1) {
+            return false;
+        }
+        int a = -1;   // the source's unit-stride axis
+        for (int axis = 0; axis < last; axis++) {
+            a = ss[axis] == 1 ? axis : a;
+        }
+        int tilesA = a < 0 ? 0 : (sizes[a] + 31) / 32;
+        if (a < 0 || tilesA > 65_535 || (!forced && (sizes[a] < MIN_TILE_SIDE || sizes[last] < MIN_TILE_SIDE))) {
+            return false;
+        }
+        Layout batch = l.without(a, last);
+        int batches = batch.numel();
+        kernels.kernel("memory", "kmerl_copy_v3_tiles").launch(
+                new Grid((sizes[last] + 31) / 32, tilesA, Math.min(batches, 65_535), 32, 8, 1, 0),
+                sizes[a], sizes[last], batches, batch.dims(), CudaStorage.base(dst), batch.strides(0), ds[a],
+                CudaStorage.base(src), batch.strides(1), ss[last]);
+        return true;
     }
 
     @Override

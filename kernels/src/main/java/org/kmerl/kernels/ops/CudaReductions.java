@@ -45,8 +45,12 @@ public final class CudaReductions implements ReductionKernels {
         int count = reduced.numel();
         int sms = kernels.context().multiprocessors();
         boolean contiguous = reduced.rank() > 0 && reduced.operandStrides(0)[reduced.rank() - 1] == 1;
+        // Column-like: the innermost kept axis is unit-stride, so 32 adjacent outputs are 32 adjacent floats.
+        boolean columns = kept.rank() >= 1 && kept.operandStrides(0)[kept.rank() - 1] == 1;
         String auto;
-        if (outputs < 2 * sms && count >= 16_384) {
+        if (columns && kept.sizes()[kept.rank() - 1] >= 32 && count >= 64) {
+            auto = "v5";   // column sums: adjacent outputs are adjacent in memory
+        } else if (outputs < 2 * sms && count >= 16_384) {
             auto = "v4";   // few very long reductions: split each over many blocks
         } else if (contiguous && count >= 64) {
             auto = "v3";   // rows of a matrix: a warp reads each row coalesced
@@ -65,6 +69,14 @@ public final class CudaReductions implements ReductionKernels {
             case "v3" -> kernels.kernel(MODULE, "kmerl_reduce_v3_warp_per_output")
                     .launch(Grid.warpsPerRow(outputs, 8), args);
             case "v4" -> split(op, kept, reduced, x, out, outputs, count);
+            case "v5" -> {
+                if (columns) {
+                    columns(args, outputs, count, sms);
+                } else {   // v5 needs a unit-stride kept axis; other layouts take v1
+                    kernels.kernel(MODULE, "kmerl_reduce_v1_thread_per_output")
+                            .launch(Grid.linear(outputs, DeviceKernels.THREADS), args);
+                }
+            }
             default -> throw new IllegalArgumentException("unknown reduce variant " + variant);
         }
     }
@@ -72,6 +84,26 @@ public final class CudaReductions implements ReductionKernels {
     private void blockPerOutput(Object[] args, int outputs) {
         kernels.kernel(MODULE, "kmerl_reduce_v2_block_per_output")
                 .launch(new Grid(Math.min(Math.max(outputs, 1), 65_535), 1, 1, 256, 1, 1, 0), args);
+    }
+
+    /**
+     * v5: blocks of 32 outputs x enough splits of the reduced elements to give every SM about four blocks
+     * (each thread at least 8 elements), partials [splits, outputs], then v1 adds each output's splits in order.
+     */
+    private void columns(Object[] args, int outputs, int count, int sms) {
+        int columnBlocks = (outputs + 31) / 32;
+        int splits = Math.max(1, Math.min(Math.min(65_535, (4 * sms + columnBlocks - 1) / columnBlocks), count / 64));
+        Object[] pass1 = java.util.Arrays.copyOf(args, args.length);
+        try (Tensor partial = kernels.scratch(org.kmerl.tensor.DType.FLOAT32, splits, outputs)) {
+            pass1[pass1.length - 1] = CudaStorage.at(partial);
+            kernels.kernel(MODULE, "kmerl_reduce_v5_column_partials").launch(
+                    new Grid(columnBlocks, splits, 1, 32, 8, 1, 0), pass1);
+            Layout rows = Layout.of(new int[] {outputs}, new int[][] {{1}}, new int[] {0});
+            Layout cols = Layout.of(new int[] {splits}, new int[][] {{outputs}}, new int[] {0});
+            kernels.kernel(MODULE, "kmerl_reduce_v1_thread_per_output").launch(
+                    Grid.linear(outputs, DeviceKernels.THREADS), args[0], outputs, rows.dims(), rows.strides(0),
+                    splits, cols.dims(), cols.strides(0), CudaStorage.base(partial), args[args.length - 1]);
+        }
     }
 
     /** v4: partials of chunks of each output (pass 1), then v2 over the partials (pass 2). */

@@ -81,6 +81,57 @@ final class Layout {
         return new Layout(numel, sizes, strides, offsets.clone());
     }
 
+    /**
+     * This space without the given axes (ascending), every operand keeping its offset: the outer loops
+     * of a kernel that handles those axes itself. Remaining axes merge again where they can.
+     */
+    Layout without(int... axes) {
+        int rank = sizes.length - axes.length;
+        int[] shape = new int[rank];
+        int[][] kept = new int[strides.length][rank];
+        for (int a = 0, k = 0, skip = 0; a < sizes.length; a++) {
+            if (skip < axes.length && axes[skip] == a) {
+                skip++;
+                continue;
+            }
+            shape[k] = sizes[a];
+            for (int o = 0; o < strides.length; o++) {
+                kept[o][k] = strides[o][a];
+            }
+            k++;
+        }
+        return of(shape, kept, offsets);
+    }
+
+    /** True when every operand's offset and strides are multiples of {@code units} (vector loads fit). */
+    boolean divisibleBy(int units) {
+        for (int o = 0; o < strides.length; o++) {
+            if (offsets[o] % units != 0) {
+                return false;
+            }
+            for (int st : strides[o]) {
+                if (st % units != 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The same space counted in units of {@code units} elements (requires {@link #divisibleBy}). */
+    Layout dividedBy(int units) {
+        int[][] s = new int[strides.length][];
+        int[] off = new int[offsets.length];
+        for (int o = 0; o < strides.length; o++) {
+            s[o] = strides[o].clone();
+            for (int a = 0; a < s[o].length; a++) {
+                s[o][a] /= units;
+            }
+            off[o] = offsets[o] / units;
+        }
+        return new Layout(numel, sizes.clone(), s, off);
+    }
+
     int numel() {
         return numel;
     }

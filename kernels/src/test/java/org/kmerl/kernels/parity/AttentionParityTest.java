@@ -25,6 +25,42 @@ class AttentionParityTest {
         });
     }
 
+    /**
+     * q, k and v as the model makes them: head-split views [B, H, T, D] of one packed [B, T, 3, H, D]
+     * projection (v3 reads them through their strides, v1 and v2 get dense copies), with key padding.
+     */
+    @Test
+    void headSplitViews() {
+        Gpu.forEachVariant("attention", variant -> {
+            TestData data = new TestData(14);
+            int b = 2, t = 37, h = 3, d = 16;
+            Tensor packed = data.normal(b, t, 3, h, d);
+            Tensor gradOut = data.normal(b, h, t, d);
+            float[] p = new float[b * t];
+            p[t - 1] = 1f;
+            p[2 * t - 3] = 1f;
+            Tensor pad = Tensor.of(p, b, t);
+            AttentionConfig config = AttentionConfig.noDropout(0.25f);
+            Tensor[] cpu = heads(packed);
+            Tensor[] gpu = heads(Gpu.on(packed));
+            AttentionOps.Result expected = AttentionOps.forward(cpu[0], cpu[1], cpu[2], pad, config);
+            AttentionOps.Result got = AttentionOps.forward(gpu[0], gpu[1], gpu[2], Gpu.on(pad), config);
+            Gpu.assertClose(expected.out(), got.out(), 1e-4, 1e-5, variant + " views out");
+            AttentionOps.Grads eg = AttentionOps.backward(cpu[0], cpu[1], cpu[2], pad, config, expected.out(), expected.lse(),
+                    gradOut);
+            AttentionOps.Grads gg = AttentionOps.backward(gpu[0], gpu[1], gpu[2], Gpu.on(pad), config, got.out(), got.lse(),
+                    Gpu.on(gradOut));
+            Gpu.assertClose(eg.q(), gg.q(), 1e-4, 1e-4, variant + " views dq");
+            Gpu.assertClose(eg.k(), gg.k(), 1e-4, 1e-4, variant + " views dk");
+            Gpu.assertClose(eg.v(), gg.v(), 1e-4, 1e-4, variant + " views dv");
+        });
+    }
+
+    private static Tensor[] heads(Tensor packed) {
+        return new Tensor[] {packed.select(2, 0).permute(0, 2, 1, 3), packed.select(2, 1).permute(0, 2, 1, 3),
+                packed.select(2, 2).permute(0, 2, 1, 3)};
+    }
+
     /** mode 0: plain; 1: key padding, batch 0 fully padded when B > 1; 2: padding and dropout 0.2. */
     private static void check(TestData data, String variant, int[] s, int mode) {
         int b = s[0], h = s[1], tq = s[2], tk = s[3], d = s[4], dv = s[5];

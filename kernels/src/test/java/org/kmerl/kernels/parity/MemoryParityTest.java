@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.kmerl.kernels.CudaBackend;
 import org.kmerl.tensor.DType;
@@ -28,6 +32,41 @@ class MemoryParityTest {
             int[] ints = {-7, 0, 3, Integer.MAX_VALUE, Integer.MIN_VALUE};
             assertArrayEquals(ints, Tensor.ofInts(ints, 5).to(Gpu.DEVICE).toIntArray());
         }
+    }
+
+    /**
+     * contiguous() of head splits, transposes and sliced views with each copy variant forced (v2 and v3
+     * fall back to v1 where the layout does not fit them): the values must be the source's exactly.
+     */
+    @Test
+    void copyVariantsOnHeadSplitsAndTransposes() {
+        Gpu.forEachVariant("copy", variant -> {
+            TestData data = new TestData(11);
+            Tensor heads = data.normal(3, 37, 5, 70);
+            Tensor square = data.normal(65, 33);
+            Tensor batched = data.normal(4, 45, 31);
+            Tensor heads64 = data.normal(2, 9, 3, 65);
+            List<Map.Entry<Tensor, UnaryOperator<Tensor>>> views = List.of(
+                    Map.entry(heads, t -> t.permute(0, 2, 1, 3)),                 // [B, T, H, D] -> [B, H, T, D]: rows (v2)
+                    Map.entry(heads, t -> t.permute(0, 2, 3, 1)),                 // D before T: a transpose (v3)
+                    Map.entry(square, Tensor::t),                                 // 2-D transpose (v3)
+                    Map.entry(batched, t -> t.transpose(1, 2)),                   // batched transpose (v3)
+                    Map.entry(batched, t -> t.slice(2, 1, 30, 1).transpose(0, 1)), // offset rows (v2)
+                    Map.entry(batched, t -> t.slice(1, 3, 40, 1).transpose(1, 2)), // offset transpose (v3)
+                    Map.entry(heads, t -> t.slice(3, 0, 70, 2)),                  // stride-2 rows: v1
+                    Map.entry(heads64, t -> t.slice(3, 0, 64, 1).permute(0, 2, 1, 3)), // int4 rows (v2)
+                    Map.entry(heads64, t -> t.slice(3, 1, 65, 1).permute(0, 2, 1, 3)), // offset 1: scalar rows
+                    Map.entry(heads64, t -> t.slice(3, 0, 32, 1).permute(2, 0, 1, 3))); // 8 int4 per row
+            for (var v : views) {
+                Tensor cpu = v.getValue().apply(v.getKey());
+                Tensor gpu = v.getValue().apply(Gpu.on(v.getKey()));
+                String what = variant + " contiguous() of " + Arrays.toString(cpu.shape()) + " strides "
+                        + Arrays.toString(cpu.strides());
+                assertArrayEquals(cpu.contiguous().toFloatArray(), gpu.contiguous().toFloatArray(), what);
+                Tensor gpuInts = v.getValue().apply(Gpu.on(v.getKey()).toInt());
+                assertArrayEquals(cpu.toInt().toIntArray(), gpuInts.contiguous().toIntArray(), "int " + what);
+            }
+        });
     }
 
     @Test

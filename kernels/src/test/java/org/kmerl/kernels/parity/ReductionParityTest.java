@@ -34,6 +34,16 @@ class ReductionParityTest {
                     0, 0, variant + " column max");
             Gpu.assertClose(ReductionOps.sum(tall, new int[] {0}, false), ReductionOps.sum(Gpu.permuted(Gpu.on(tall)), new int[] {0}, false),
                     1e-5, 1e-3, variant + " column sums");
+            // Bias-gradient shapes: column sums and maxima of [rows, width] and of a batch of such matrices.
+            Tensor bias = data.normal(3001, 70);
+            Gpu.assertClose(ReductionOps.sum(bias, new int[] {0}, false), ReductionOps.sum(Gpu.on(bias), new int[] {0}, false),
+                    1e-5, 1e-4, variant + " bias gradient");
+            Gpu.assertClose(ReductionOps.max(bias, new int[] {0}, false), ReductionOps.max(Gpu.on(bias), new int[] {0}, false),
+                    0, 0, variant + " column max");
+            Tensor batch = data.normal(7, 130, 33);
+            Gpu.assertClose(ReductionOps.sum(batch, new int[] {0, 1}, true),
+                    ReductionOps.sum(Gpu.strided(Gpu.on(batch)), new int[] {0, 1}, true), 1e-5, 1e-4,
+                    variant + " sum over two leading axes of a strided view");
         });
     }
 

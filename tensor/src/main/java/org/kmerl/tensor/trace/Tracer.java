@@ -100,8 +100,8 @@ public final class Tracer {
         boolean async = backend.device().kind() != Device.Kind.CPU;
         String device = backend.device().toString();
         return (proxy, method, args) -> {
-            if (method.getDeclaringClass() == Object.class) {
-                return invoke(family, method, args);
+            if (method.getDeclaringClass() == Object.class || method.getReturnType() == boolean.class) {
+                return invoke(family, method, args);   // Object's methods and queries (what a family accepts) are not ops
             }
             long t0 = System.nanoTime();
             Object result = invoke(family, method, args);
