@@ -164,16 +164,25 @@ public final class Tracer {
         }
     }
 
-    /** Writes the spans as Chrome trace events ("X" complete events, microseconds). */
+    /**
+     * Writes the spans as Chrome trace events ("X" complete events, microseconds). Each device is a
+     * process with an integer id, named by a "process_name" metadata event, as the Trace Event Format
+     * asks (Perfetto and chrome://tracing accept string ids, other viewers such as speedscope do not).
+     */
     public void writeChromeTrace(Path file) throws IOException {
         StringBuilder json = new StringBuilder("{\"displayTimeUnit\": \"ms\", \"traceEvents\": [\n");
-        List<Span> all = spans();
-        for (int i = 0; i < all.size(); i++) {
-            Span s = all.get(i);
-            json.append(String.format(Locale.ROOT, "{\"name\": \"%s\", \"cat\": \"%s\", \"ph\": \"X\", \"pid\": \"%s\", "
-                    + "\"tid\": %d, \"ts\": %.3f, \"dur\": %.3f, \"args\": {\"shapes\": \"%s\", \"bytes\": %d, \"flops\": %.0f}}%s%n",
-                    s.name(), s.name().substring(0, s.name().indexOf('.')), s.device(), s.thread(), s.startNanos() / 1e3,
-                    s.durationNanos() / 1e3, s.shapes(), s.bytes(), s.flops(), i + 1 < all.size() ? "," : ""));
+        Map<String, Integer> pids = new LinkedHashMap<>();
+        for (Span s : spans()) {
+            int pid = pids.computeIfAbsent(s.device(), d -> pids.size() + 1);
+            json.append(String.format(Locale.ROOT, "{\"name\": \"%s\", \"cat\": \"%s\", \"ph\": \"X\", \"pid\": %d, "
+                    + "\"tid\": %d, \"ts\": %.3f, \"dur\": %.3f, \"args\": {\"shapes\": \"%s\", \"bytes\": %d, \"flops\": %.0f}},%n",
+                    s.name(), s.name().substring(0, s.name().indexOf('.')), pid, s.thread(), s.startNanos() / 1e3,
+                    s.durationNanos() / 1e3, s.shapes(), s.bytes(), s.flops()));
+        }
+        int n = 0;
+        for (Map.Entry<String, Integer> p : pids.entrySet()) {
+            json.append(String.format(Locale.ROOT, "{\"name\": \"process_name\", \"ph\": \"M\", \"pid\": %d, "
+                    + "\"args\": {\"name\": \"kmerl %s\"}}%s%n", p.getValue(), p.getKey(), ++n < pids.size() ? "," : ""));
         }
         json.append("]}\n");
         AtomicFiles.write(file, out -> out.write(json.toString().getBytes(StandardCharsets.UTF_8)));

@@ -41,10 +41,15 @@ class TracerTest {
         Path file = tmp.resolve("trace.json");
         t.writeChromeTrace(file);
         JsonNode events = new ObjectMapper().readTree(file.toFile()).path("traceEvents");
-        assertEquals(spans.size(), events.size());
+        assertEquals(spans.size() + 1, events.size(), "the spans and one process_name per device");
         JsonNode first = events.get(0);
         assertEquals("X", first.path("ph").asText());
         assertTrue(first.path("dur").isNumber() && first.path("args").path("shapes").isTextual(), first.toString());
+        assertTrue(first.path("pid").isInt(), "integer process ids, as the Trace Event Format asks: " + first);
+        JsonNode name = events.get(events.size() - 1);
+        assertEquals("M", name.path("ph").asText());
+        assertEquals(first.path("pid").asInt(), name.path("pid").asInt());
+        assertEquals("kmerl cpu", name.path("args").path("name").asText());
         String summary = t.summary();
         assertTrue(summary.contains("cpu matmul.matmul") && summary.contains("GFLOP/s"), summary);
         assertTrue(summary.lines().filter(l -> l.startsWith("cpu matmul.matmul")).allMatch(l -> l.endsWith("-")),
