@@ -40,12 +40,12 @@ public interface Backend {
 
     RandomKernels random();
 
-    /** The device's datasheet FP32 FLOP/s, for "% of peak"; NaN when unknown (the CPU's depends on its clock). */
+    /** The device's FP32 FLOP/s, for "% of peak" (a datasheet's, or the CPU backend's estimate); NaN when unknown. */
     default double peakFlopsPerSecond() {
         return Double.NaN;
     }
 
-    /** The device's datasheet memory bandwidth in bytes/s; NaN when unknown. */
+    /** The device's memory bandwidth in bytes/s (a datasheet's, or the CPU backend's measured copy); NaN when unknown. */
     default double peakBytesPerSecond() {
         return Double.NaN;
     }

@@ -52,6 +52,18 @@ public final class CpuBackend implements Backend {
         return "pure Java, " + CpuThreads.threads() + " threads, SIMD: " + VectorSupport.describe();
     }
 
+    /** Estimated from the clock and vector width, or configured: {@link CpuPeak}. */
+    @Override
+    public double peakFlopsPerSecond() {
+        return CpuPeak.flopsPerSecond();
+    }
+
+    /** A measured copy rate, or configured: {@link CpuPeak}. */
+    @Override
+    public double peakBytesPerSecond() {
+        return CpuPeak.bytesPerSecond();
+    }
+
     @Override
     public MemoryStats memoryStats() {
         return stats;

@@ -40,8 +40,8 @@ public final class Tracer {
     private final long origin = System.nanoTime();
     private final List<Span> spans = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Map<Backend, Backend> wrapped = new ConcurrentHashMap<>();
-    /** Device name -> {peak FLOP/s, peak bytes/s} of the backends traced. */
-    private final Map<String, double[]> peaks = new ConcurrentHashMap<>();
+    /** Device name -> the backend traced there, asked for its peaks when the summary is made (the CPU measures one). */
+    private final Map<String, Backend> backends = new ConcurrentHashMap<>();
 
     private Tracer() {
     }
@@ -77,7 +77,7 @@ public final class Tracer {
     }
 
     private Backend wrap(Backend backend) {
-        peaks.put(backend.device().toString(), new double[] {backend.peakFlopsPerSecond(), backend.peakBytesPerSecond()});
+        backends.put(backend.device().toString(), backend);
         return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
                 (proxy, method, args) -> {
                     Object family = invoke(backend, method, args);
@@ -191,7 +191,7 @@ public final class Tracer {
     /**
      * Per op, heaviest first: calls, total ms, share of traced time, GB/s and GFLOP/s over its calls, and %
      * of the device's peak (FLOP/s for products and attention, bandwidth for the rest; "-" where the
-     * backend knows no peak, as on the CPU).
+     * backend knows no peak).
      */
     public String summary() {
         Map<String, double[]> byOp = new LinkedHashMap<>();   // calls, ns, bytes, flops
@@ -212,8 +212,9 @@ public final class Tracer {
         for (Map.Entry<String, double[]> e : rows) {
             double[] t = e.getValue();
             double seconds = t[1] / 1e9;
-            double[] peak = peaks.getOrDefault(deviceOf.get(e.getKey()), new double[] {Double.NaN, Double.NaN});
-            double pct = t[3] > 0 ? 100 * t[3] / seconds / peak[0] : 100 * t[2] / seconds / peak[1];
+            Backend backend = backends.get(deviceOf.get(e.getKey()));
+            double peak = backend == null ? Double.NaN : t[3] > 0 ? backend.peakFlopsPerSecond() : backend.peakBytesPerSecond();
+            double pct = 100 * (t[3] > 0 ? t[3] : t[2]) / seconds / peak;
             sb.append(String.format(Locale.ROOT, "%-40s %8.0f %11.2f %6.1f%% %10.1f %11s %8s%n", e.getKey(), t[0], t[1] / 1e6,
                     100 * t[1] / Math.max(total, 1), t[2] / seconds / 1e9,
                     t[3] > 0 ? String.format(Locale.ROOT, "%.1f", t[3] / seconds / 1e9) : "-",

@@ -52,8 +52,10 @@ class TracerTest {
         assertEquals("kmerl cpu", name.path("args").path("name").asText());
         String summary = t.summary();
         assertTrue(summary.contains("cpu matmul.matmul") && summary.contains("GFLOP/s"), summary);
-        assertTrue(summary.lines().filter(l -> l.startsWith("cpu matmul.matmul")).allMatch(l -> l.endsWith("-")),
-                "the CPU backend knows no peak: " + summary);
+        // The CPU's FLOP/s peak is estimated from its clock (/proc/cpuinfo on Linux): a number wherever that is known.
+        boolean clockKnown = Double.isFinite(org.kmerl.tensor.Backends.cpu().peakFlopsPerSecond());
+        assertTrue(summary.lines().filter(l -> l.startsWith("cpu matmul.matmul"))
+                .allMatch(l -> clockKnown ? l.matches(".* [0-9.]+%") : l.endsWith("-")), summary);
     }
 
     /** A backend that reports datasheet peaks gets "% of peak": FLOP/s for products, bandwidth for the rest. */
