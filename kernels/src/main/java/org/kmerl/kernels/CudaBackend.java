@@ -1,5 +1,6 @@
 package org.kmerl.kernels;
 
+import java.util.Optional;
 import org.kmerl.kernels.ops.CublasGemm;
 import org.kmerl.kernels.ops.CudaAttention;
 import org.kmerl.kernels.ops.CudaElementwise;
@@ -14,12 +15,14 @@ import org.kmerl.kernels.ops.CudaReductions;
 import org.kmerl.kernels.ops.DeviceKernels;
 import org.kmerl.kernels.runtime.CachingAllocator;
 import org.kmerl.kernels.runtime.CudaContext;
+import org.kmerl.kernels.runtime.CudaTimer;
 import org.kmerl.kernels.runtime.DevicePeak;
 import org.kmerl.kernels.runtime.Kernel;
 import org.kmerl.kernels.runtime.PtxLibrary;
 import org.kmerl.tensor.Device;
 import org.kmerl.tensor.MemoryStats;
 import org.kmerl.tensor.backend.AttentionKernels;
+import org.kmerl.tensor.backend.DeviceClock;
 import org.kmerl.tensor.backend.Backend;
 import org.kmerl.tensor.backend.ElementwiseKernels;
 import org.kmerl.tensor.backend.IndexKernels;
@@ -82,6 +85,12 @@ public final class CudaBackend implements Backend {
     @Override
     public double peakBytesPerSecond() {
         return DevicePeak.of(context.name()).bytesPerSecond();
+    }
+
+    /** CUDA events around each traced op: its span is device time, without launch and synchronisation. */
+    @Override
+    public Optional<DeviceClock> newDeviceClock() {
+        return Optional.of(new CudaTimer(context));
     }
 
     @Override

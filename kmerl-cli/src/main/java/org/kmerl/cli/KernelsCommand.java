@@ -150,7 +150,7 @@ final class KernelsCommand implements Runnable {
         private static double time(CudaBackend backend, KernelCase kc, Device d) {
             Tensor[] in = kc.inputs(kc.shape(), d, new Generator(1));
             try (CudaTimer timer = new CudaTimer(backend.context())) {
-                float probe = 0;
+                double probe = 0;
                 for (int i = 0; i < 2; i++) {
                     try (TensorScope scope = TensorScope.open()) {
                         timer.start();

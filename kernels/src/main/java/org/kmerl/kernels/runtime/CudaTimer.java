@@ -8,9 +8,13 @@ import static jcuda.driver.JCudaDriver.cuEventSynchronize;
 
 import jcuda.driver.CUevent;
 import jcuda.driver.CUevent_flags;
+import org.kmerl.tensor.backend.DeviceClock;
 
-/** Times device work between two CUDA events on the stream the kernels run on (device time, not host time). */
-public final class CudaTimer implements AutoCloseable {
+/**
+ * Times device work between two CUDA events on the stream the kernels run on (device time, not host time):
+ * the benchmarks' clock, and the tracer's ({@link org.kmerl.kernels.CudaBackend#newDeviceClock}).
+ */
+public final class CudaTimer implements DeviceClock {
     private final CudaContext context;
     private final CUevent start = new CUevent();
     private final CUevent stop = new CUevent();
@@ -22,13 +26,15 @@ public final class CudaTimer implements AutoCloseable {
         cuEventCreate(stop, CUevent_flags.CU_EVENT_DEFAULT);
     }
 
+    @Override
     public void start() {
         context.bind();
         cuEventRecord(start, null);
     }
 
     /** Milliseconds since {@link #start()}, waiting for the work in between to finish. */
-    public float stopMillis() {
+    @Override
+    public double stopMillis() {
         cuEventRecord(stop, null);
         cuEventSynchronize(stop);
         float[] ms = new float[1];
@@ -38,6 +44,7 @@ public final class CudaTimer implements AutoCloseable {
 
     @Override
     public void close() {
+        context.bind();   // the tracer may close a clock from another thread than the one that used it
         cuEventDestroy(start);
         cuEventDestroy(stop);
     }

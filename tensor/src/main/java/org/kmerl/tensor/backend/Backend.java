@@ -1,5 +1,6 @@
 package org.kmerl.tensor.backend;
 
+import java.util.Optional;
 import org.kmerl.tensor.Device;
 import org.kmerl.tensor.MemoryStats;
 
@@ -48,6 +49,11 @@ public interface Backend {
     /** The device's memory bandwidth in bytes/s (a datasheet's, or the CPU backend's measured copy); NaN when unknown. */
     default double peakBytesPerSecond() {
         return Double.NaN;
+    }
+
+    /** A new clock of device time for the calling thread (tracing); empty where host time is device time (the CPU). */
+    default Optional<DeviceClock> newDeviceClock() {
+        return Optional.empty();
     }
 
     /** Waits until every kernel issued so far has finished (asynchronous devices); the CPU's kernels already have. */

@@ -13,17 +13,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.kmerl.tensor.Device;
 import org.kmerl.tensor.Tensor;
 import org.kmerl.tensor.backend.Backend;
+import org.kmerl.tensor.backend.DeviceClock;
 import org.kmerl.tensor.io.AtomicFiles;
 
 /**
  * An op-level profiler. While one is active ({@link #start}), every kernel call a tensor makes through
  * its backend is timed and recorded with the shapes of its tensor arguments, the bytes they span and,
- * for products and attention, the FLOPs; on a GPU each call is followed by a device synchronisation,
- * so a span is the kernel's own time (plus launch). {@link #writeChromeTrace} writes the spans as
+ * for products and attention, the FLOPs. On a GPU a span lasts the device time between two CUDA events
+ * around the call ({@link Backend#newDeviceClock}), waited for before the next op, so launches and
+ * synchronisation stay out of it; it starts at the call's host time. {@link #writeChromeTrace} writes the spans as
  * Chrome trace events (Perfetto, chrome://tracing); {@link #summary} tabulates them per op.
  *
  * <p>The backend is wrapped by a {@link Proxy} per kernel family, so no op and no kernel knows about
@@ -42,6 +45,8 @@ public final class Tracer {
     private final Map<Backend, Backend> wrapped = new ConcurrentHashMap<>();
     /** Device name -> the backend traced there, asked for its peaks when the summary is made (the CPU measures one). */
     private final Map<String, Backend> backends = new ConcurrentHashMap<>();
+    /** "device thread" -> that thread's device clock (empty where the backend has none), closed by {@link #stop}. */
+    private final Map<String, Optional<DeviceClock>> clocks = new ConcurrentHashMap<>();
 
     private Tracer() {
     }
@@ -53,11 +58,13 @@ public final class Tracer {
         return t;
     }
 
-    /** Stops recording; the spans stay readable. */
+    /** Stops recording and releases the device clocks; the spans stay readable. */
     public void stop() {
         if (active == this) {
             active = null;
         }
+        clocks.values().forEach(c -> c.ifPresent(DeviceClock::close));
+        clocks.clear();
     }
 
     public static boolean isActive() {
@@ -103,12 +110,20 @@ public final class Tracer {
             if (method.getDeclaringClass() == Object.class || method.getReturnType() == boolean.class) {
                 return invoke(family, method, args);   // Object's methods and queries (what a family accepts) are not ops
             }
+            Optional<DeviceClock> clock = clocks.computeIfAbsent(device + " " + Thread.currentThread().getId(),
+                    k -> backend.newDeviceClock());
             long t0 = System.nanoTime();
+            clock.ifPresent(DeviceClock::start);
             Object result = invoke(family, method, args);
-            if (async) {
-                backend.synchronize();
+            long t1;
+            if (clock.isPresent()) {
+                t1 = t0 + Math.round(clock.get().stopMillis() * 1e6);
+            } else {
+                if (async) {
+                    backend.synchronize();
+                }
+                t1 = System.nanoTime();
             }
-            long t1 = System.nanoTime();
             Shapes s = Shapes.of(args);
             spans.add(new Span(familyName + "." + method.getName(), device, Thread.currentThread().getId(), t0 - origin,
                     t1 - t0, s.text(), s.bytes(), flops(familyName + "." + method.getName(), args)));

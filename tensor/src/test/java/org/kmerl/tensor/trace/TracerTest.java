@@ -58,6 +58,46 @@ class TracerTest {
                 .allMatch(l -> clockKnown ? l.matches(".* [0-9.]+%") : l.endsWith("-")), summary);
     }
 
+    /**
+     * A backend with a device clock (CUDA events on a GPU) gets spans of device time: here a fake clock that
+     * reports 2.5 ms per op; the tracer closes the clock when it stops.
+     */
+    @Test
+    void spansLastTheDeviceClocksTime() {
+        Backend cpu = org.kmerl.tensor.Backends.cpu();
+        boolean[] closed = {false};
+        org.kmerl.tensor.backend.DeviceClock fake = new org.kmerl.tensor.backend.DeviceClock() {
+            @Override
+            public void start() {
+            }
+
+            @Override
+            public double stopMillis() {
+                return 2.5;
+            }
+
+            @Override
+            public void close() {
+                closed[0] = true;
+            }
+        };
+        Backend clocked = (Backend) java.lang.reflect.Proxy.newProxyInstance(Backend.class.getClassLoader(),
+                new Class<?>[] {Backend.class}, (proxy, m, args) -> m.getName().equals("newDeviceClock")
+                        ? java.util.Optional.of(fake) : m.invoke(cpu, args));
+        Tensor a = Tensor.ones(8, 8);
+        Tensor out = Tensor.zeros(8, 8);
+        Tracer t = Tracer.start();
+        try {
+            Tracer.traced(clocked).matmul().matmul(a, a, out);
+            Tracer.traced(clocked).matmul().matmul(a, a, out);
+        } finally {
+            t.stop();
+        }
+        assertEquals(2, t.spans().size());
+        assertTrue(t.spans().stream().allMatch(s -> s.durationNanos() == 2_500_000L), t.spans().toString());
+        assertTrue(closed[0], "stop() closes the clocks");
+    }
+
     /** A backend that reports datasheet peaks gets "% of peak": FLOP/s for products, bandwidth for the rest. */
     @Test
     void percentOfPeakUsesTheBackendsPeaks() {
