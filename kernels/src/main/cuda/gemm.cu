@@ -13,6 +13,7 @@
 //      along whichever axis is contiguous, so the same kernel serves all four combinations.
 //   v6 v5's warp tiling on 64x64 block tiles, for products with few 128x128 tiles.
 //   v7 v6 with register prefetch: the next k-tile's loads in flight while the current one is multiplied.
+//   v8 v5's 128x128 tiles with v7's prefetch, for large products.
 #include "kmerl_common.cuh"
 
 struct GemmBatch {
@@ -328,4 +329,11 @@ extern "C" __global__ void __launch_bounds__(128) kmerl_gemm_v6_small_tiles(GEMM
 extern "C" __global__ void __launch_bounds__(128) kmerl_gemm_v7_prefetch(GEMM_PARAMS, int aColMajor, int bColMajor) {
     gemm_warp_tiled<64, 64, 32, 32, 1, true>(M, N, K, A, aOff, sam, sak, B, bOff, sbk, sbn, C, bias, batch, aColMajor,
                                              bColMajor);
+}
+
+// v8: v5's 128 x 128 block tiles with v7's register prefetch (223 registers, no spills on sm_90), for large
+// products where v5's bigger tiles reuse each loaded element more.
+extern "C" __global__ void __launch_bounds__(128) kmerl_gemm_v8_large_prefetch(GEMM_PARAMS, int aColMajor, int bColMajor) {
+    gemm_warp_tiled<128, 128, 64, 64, 4, true>(M, N, K, A, aOff, sam, sak, B, bOff, sbk, sbn, C, bias, batch, aColMajor,
+                                               bColMajor);
 }

@@ -29,6 +29,7 @@ public final class KernelRegistry {
         add("gemm", "v5", "warp tiling: a warp owns a 64x64 sub-tile, each thread 8x16 outputs; row- or column-major operands");
         add("gemm", "v6", "v5's warp tiling on 64x64 block tiles: 4x the blocks for products with few 128x128 tiles");
         add("gemm", "v7", "v6 with register prefetch: the next k-tile's global loads in flight during this tile's FMAs");
+        add("gemm", "v8", "v5's 128x128 tiles with v7's prefetch, for large products (not yet measured on a GPU)");
         add("elementwise", "v1", "strided: any layout, an index decomposed per element and operand");
         add("elementwise", "v2", "dense: one flat index for every operand");
         add("elementwise", "v3", "dense float4: 128-bit loads and stores when every operand is 16-byte aligned");

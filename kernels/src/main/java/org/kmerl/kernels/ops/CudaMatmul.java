@@ -1,6 +1,7 @@
 package org.kmerl.kernels.ops;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.kmerl.kernels.runtime.CudaStorage;
 import org.kmerl.kernels.runtime.Grid;
@@ -11,7 +12,7 @@ import org.kmerl.tensor.backend.ReduceOp;
 /**
  * Batched matrix products (gemm.cu, and cuBLAS when it loads). Operands keep their strides: a transposed
  * operand costs nothing but slower loads in the strided variants; v4 takes row-major aligned operands,
- * v5 to v7 row- or column-major ones. Default: cuBLAS if present, else v7 (v5's warp tiling on 64x64
+ * v5 to v8 row- or column-major ones. Default: cuBLAS if present, else v7 (v5's warp tiling on 64x64
  * block tiles, the next k-tile's loads issued before this tile's FMAs) where the operand rules hold, else
  * v3 for large and v2 for small products. On an H200 v6 beat v5 on 7 of 8 shapes measured, from
  * [2880, 256, 256] (2.3x) to 4096³ (1.08x), and v7 beat v6 on all 5 shapes of the benchmark, by 8-20%
@@ -88,7 +89,7 @@ public final class CudaMatmul implements MatmulKernels {
             cublas.gemm(p, a, b, out, bias);
             return;
         }
-        boolean warpTiled = variant.equals("v5") || variant.equals("v6") || variant.equals("v7");
+        boolean warpTiled = List.of("v5", "v6", "v7", "v8").contains(variant);
         if (variant.equals("v4") && !p.vectorizable() || warpTiled && !p.warpTileable()) {
             variant = "v3";   // the float4 variants' alignment rules do not hold for these operands
         }
@@ -104,15 +105,16 @@ public final class CudaMatmul implements MatmulKernels {
                     .launch(Grid.of(ceil(p.n(), 128), ceil(p.m(), 128), batch, 256, 1), args);
             case "v4" -> kernels.kernel(MODULE, "kmerl_gemm_v4_vectorized")
                     .launch(Grid.of(ceil(p.n(), 128), ceil(p.m(), 128), batch, 256, 1), args);
-            case "v5", "v6", "v7" -> {
+            case "v5", "v6", "v7", "v8" -> {
                 Object[] withLayout = Arrays.copyOf(args, args.length + 2);
                 withLayout[args.length] = p.aLayout() == Major.COLUMN;
                 withLayout[args.length + 1] = p.bLayout() == Major.COLUMN;
-                int tile = variant.equals("v5") ? 128 : 64;
+                int tile = variant.equals("v5") || variant.equals("v8") ? 128 : 64;
                 String name = switch (variant) {
                     case "v5" -> "kmerl_gemm_v5_warp_tiled";
                     case "v6" -> "kmerl_gemm_v6_small_tiles";
-                    default -> "kmerl_gemm_v7_prefetch";
+                    case "v7" -> "kmerl_gemm_v7_prefetch";
+                    default -> "kmerl_gemm_v8_large_prefetch";
                 };
                 kernels.kernel(MODULE, name).launch(Grid.of(ceil(p.n(), tile), ceil(p.m(), tile), batch, 128, 1), withLayout);
             }
