@@ -42,7 +42,7 @@ public final class Main {
             java.io.PrintWriter out = parsed.commandSpec().commandLine().getOut();
             try {
                 tracer.writeChromeTrace(file);
-                out.printf("%ntrace      %d ops -> %s (open in https://ui.perfetto.dev, chrome://tracing or speedscope)%n%s",
+                out.printf("%ntrace      %d events -> %s (open in https://ui.perfetto.dev, chrome://tracing or speedscope)%n%s",
                         tracer.spans().size(), file, tracer.summary());
             } catch (java.io.IOException e) {
                 out.println("kmerl: could not write the trace to " + file + ": " + e.getMessage());

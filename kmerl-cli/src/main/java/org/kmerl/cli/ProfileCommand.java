@@ -81,7 +81,7 @@ public final class ProfileCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "%s preset, batch %d, %d leads x 30 patches, on %s: %.1f ms per traced step (loss %.4f)%n",
                 preset, batch, leads, dev, ms, loss);
         o.print(tracer.summary());
-        o.printf(Locale.ROOT, "trace      %d ops -> %s (open in https://ui.perfetto.dev, chrome://tracing or speedscope)%n",
+        o.printf(Locale.ROOT, "trace      %d events -> %s (open in https://ui.perfetto.dev, chrome://tracing or speedscope)%n",
                 tracer.spans().size(), out);
         return 0;
     }

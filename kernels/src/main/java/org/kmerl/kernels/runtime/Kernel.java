@@ -11,6 +11,7 @@ import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
 import jcuda.driver.JCudaDriver;
+import org.kmerl.tensor.trace.Tracer;
 
 /**
  * One {@code extern "C"} kernel of a PTX module. Arguments are boxed Java values converted to kernel
@@ -22,7 +23,8 @@ import jcuda.driver.JCudaDriver;
  * 7.8 µs for 9, against 8.5 and 15.1 µs with one JCuda pointer per argument (LaunchOverheadBench).
  * {@code KMERL_CUDA_PACKED=0} goes back to one pointer per argument. With {@code KMERL_CUDA_SYNC=1} every
  * launch waits for the kernel, so an asynchronous fault is reported at the kernel that caused it;
- * with {@code KMERL_CUDA_PROFILE=1} every launch is timed by {@link KernelProfile}.
+ * with {@code KMERL_CUDA_PROFILE=1}, or while a {@link Tracer} records, every launch is timed by
+ * {@link KernelProfile}.
  */
 public final class Kernel {
     private static final boolean SYNC = "1".equals(System.getenv("KMERL_CUDA_SYNC"));
@@ -46,8 +48,8 @@ public final class Kernel {
         if (grid.gridX() == 0 || grid.gridY() == 0 || grid.gridZ() == 0) {
             return;
         }
-        if (KernelProfile.ENABLED) {
-            KernelProfile.timed(name, () -> launchChosen(grid, args));
+        if (KernelProfile.ENABLED || Tracer.isActive()) {
+            KernelProfile.timed(name, context.index(), grid, () -> launchChosen(grid, args));
         } else {
             launchChosen(grid, args);
         }

@@ -13,13 +13,15 @@ import java.util.Locale;
 import java.util.Map;
 import jcuda.driver.CUevent;
 import jcuda.driver.CUevent_flags;
+import org.kmerl.tensor.trace.Tracer;
 
 /**
  * Device time per kernel, for finding where a model's step goes on the GPU when no Nsight tool is at
  * hand. With {@code KMERL_CUDA_PROFILE=1} every launch is bracketed by two CUDA events and waited for,
  * so each kernel's time is its own (the host runs slower, the device times do not change); without it
- * nothing is recorded and a launch costs one boolean test. {@link #print} writes a table sorted by
- * total time and starts a new tally.
+ * nothing is tallied and a launch costs one boolean test. {@link #print} writes a table sorted by
+ * total time and starts a new tally. While a {@link Tracer} records, each launch is timed the same way
+ * and becomes a span of the trace's "cuda:N kernels" track ({@link Tracer#recordKernel}).
  */
 public final class KernelProfile {
     public static final boolean ENABLED = "1".equals(System.getenv("KMERL_CUDA_PROFILE"));
@@ -31,8 +33,12 @@ public final class KernelProfile {
     private KernelProfile() {
     }
 
-    /** Runs {@code launch} between two events, waits for it and adds its device time to {@code kernel}'s tally. */
-    static synchronized void timed(String kernel, Runnable launch) {
+    /**
+     * Runs {@code launch} between two events and waits for it; adds its device time to {@code kernel}'s tally
+     * (when enabled) and to the active tracer's kernel track.
+     */
+    static synchronized void timed(String kernel, int device, Grid grid, Runnable launch) {
+        long host = System.nanoTime();
         if (start == null) {
             start = new CUevent();
             stop = new CUevent();
@@ -45,6 +51,10 @@ public final class KernelProfile {
         cuEventSynchronize(stop);
         float[] ms = new float[1];
         cuEventElapsedTime(ms, start, stop);
+        Tracer.recordKernel(kernel, "cuda:" + device, host, Math.round(ms[0] * 1e6), grid.toString());
+        if (!ENABLED) {
+            return;
+        }
         double[] t = TOTALS.computeIfAbsent(kernel, k -> new double[3]);
         t[0]++;
         t[1] += ms[0];

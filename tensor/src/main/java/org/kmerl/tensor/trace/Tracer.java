@@ -39,6 +39,8 @@ public final class Tracer {
     }
 
     private static volatile Tracer active;
+    private static final String KERNEL_PREFIX = "kernel.";
+    private static final String KERNEL_TRACK = " kernels";
 
     private final long origin = System.nanoTime();
     private final List<Span> spans = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -75,6 +77,24 @@ public final class Tracer {
     public static Backend traced(Backend backend) {
         Tracer t = active;
         return t == null ? backend : t.wrapped.computeIfAbsent(backend, t::wrap);
+    }
+
+    /**
+     * Records one GPU kernel launch timed elsewhere (CUDA events, {@code KernelProfile}) on the active
+     * tracer, if any: a span named "kernel.ENTRY_POINT" on the device's kernel track ("cuda:0 kernels"),
+     * starting at {@code hostStartNanos} ({@link System#nanoTime}) and lasting its device time. Kernel spans
+     * go into the Chrome trace, not into the per-op summary (their op's span already counts them).
+     */
+    public static void recordKernel(String kernel, String device, long hostStartNanos, long deviceNanos, String launch) {
+        Tracer t = active;
+        if (t != null) {
+            t.spans.add(new Span(KERNEL_PREFIX + kernel, device + KERNEL_TRACK, Thread.currentThread().getId(),
+                    hostStartNanos - t.origin, deviceNanos, launch, 0, 0));
+        }
+    }
+
+    private static boolean isKernel(Span s) {
+        return s.name().startsWith(KERNEL_PREFIX);
     }
 
     public List<Span> spans() {
@@ -211,7 +231,8 @@ public final class Tracer {
     public String summary() {
         Map<String, double[]> byOp = new LinkedHashMap<>();   // calls, ns, bytes, flops
         Map<String, String> deviceOf = new LinkedHashMap<>();
-        for (Span s : spans()) {
+        List<Span> ops = spans().stream().filter(s -> !isKernel(s)).toList();
+        for (Span s : ops) {
             deviceOf.put(s.device() + " " + s.name(), s.device());
             double[] t = byOp.computeIfAbsent(s.device() + " " + s.name(), k -> new double[4]);
             t[0]++;
@@ -235,7 +256,12 @@ public final class Tracer {
                     t[3] > 0 ? String.format(Locale.ROOT, "%.1f", t[3] / seconds / 1e9) : "-",
                     Double.isFinite(pct) ? String.format(Locale.ROOT, "%.1f%%", pct) : "-"));
         }
-        sb.append(String.format(Locale.ROOT, "%-40s %8d %11.2f%n", "all traced ops", spans().size(), total / 1e6));
+        sb.append(String.format(Locale.ROOT, "%-40s %8d %11.2f%n", "all traced ops", ops.size(), total / 1e6));
+        long kernels = spans().stream().filter(Tracer::isKernel).count();
+        if (kernels > 0) {
+            sb.append(String.format(Locale.ROOT, "(and %d GPU kernel launches, CUDA-event timed, on the trace's kernel tracks)%n",
+                    kernels));
+        }
         return sb.toString();
     }
 }

@@ -98,6 +98,40 @@ class TracerTest {
         assertTrue(closed[0], "stop() closes the clocks");
     }
 
+    /** GPU kernels timed by CUDA events land on their own track of the trace and stay out of the per-op table. */
+    @Test
+    void kernelSpansGetTheirOwnTrack(@TempDir Path tmp) throws Exception {
+        Tensor a = Tensor.ones(8, 8);
+        Tracer t = Tracer.start();
+        try {
+            MatmulOps.matmul(a, a);
+            Tracer.recordKernel("kmerl_gemm_v7_prefetch", "cuda:0", System.nanoTime(), 1_500_000L,
+                    "grid (1, 1, 1) block (128, 1, 1)");
+        } finally {
+            t.stop();
+        }
+        Tracer.recordKernel("kmerl_after_stop", "cuda:0", System.nanoTime(), 1L, "-");   // no tracer: dropped
+        assertEquals(1, t.spans().stream().filter(s -> s.name().startsWith("kernel.")).count());
+        String summary = t.summary();
+        assertFalse(summary.contains("kmerl_gemm"), summary);
+        assertTrue(summary.contains("(and 1 GPU kernel launches"), summary);
+        Path file = tmp.resolve("trace.json");
+        t.writeChromeTrace(file);
+        JsonNode events = new ObjectMapper().readTree(file.toFile()).path("traceEvents");
+        JsonNode kernel = null;
+        java.util.Map<Integer, String> processes = new java.util.HashMap<>();
+        for (JsonNode e : events) {
+            if (e.path("ph").asText().equals("M")) {
+                processes.put(e.path("pid").asInt(), e.path("args").path("name").asText());
+            } else if (e.path("cat").asText().equals("kernel")) {
+                kernel = e;
+            }
+        }
+        assertTrue(kernel != null && kernel.path("name").asText().equals("kernel.kmerl_gemm_v7_prefetch"), events.toString());
+        assertEquals(1500.0, kernel.path("dur").asDouble(), 1e-9);
+        assertEquals("kmerl cuda:0 kernels", processes.get(kernel.path("pid").asInt()));
+    }
+
     /** A backend that reports datasheet peaks gets "% of peak": FLOP/s for products, bandwidth for the rest. */
     @Test
     void percentOfPeakUsesTheBackendsPeaks() {
