@@ -1,9 +1,9 @@
 package org.kmerl.tensor.backend;
 
 /**
- * Device time of the work a backend issues between {@link #start} and {@link #stopMillis} on the calling
- * thread: CUDA events on a GPU, so a traced op's span is the kernels' own time, without the launch and
- * synchronisation a host clock would add. One clock serves one thread.
+ * Device time between {@link #start} and {@link #stopMillis} on the calling thread's stream: CUDA events
+ * on a GPU, so a traced op's span leaves out the host's synchronisation (it still includes the GPU's
+ * wait for each launch to arrive). One clock serves one thread.
  */
 public interface DeviceClock extends AutoCloseable {
     void start();

@@ -25,8 +25,8 @@ import org.kmerl.tensor.io.AtomicFiles;
  * An op-level profiler. While one is active ({@link #start}), every kernel call a tensor makes through
  * its backend is timed and recorded with the shapes of its tensor arguments, the bytes they span and,
  * for products and attention, the FLOPs. On a GPU a span lasts the device time between two CUDA events
- * around the call ({@link Backend#newDeviceClock}), waited for before the next op, so launches and
- * synchronisation stay out of it; it starts at the call's host time. {@link #writeChromeTrace} writes the spans as
+ * around the call ({@link Backend#newDeviceClock}), waited for before the next op: the host's
+ * synchronisation stays out of it, the GPU's wait for each launch does not; it starts at the call's host time. {@link #writeChromeTrace} writes the spans as
  * Chrome trace events (Perfetto, chrome://tracing); {@link #summary} tabulates them per op.
  *
  * <p>The backend is wrapped by a {@link Proxy} per kernel family, so no op and no kernel knows about
