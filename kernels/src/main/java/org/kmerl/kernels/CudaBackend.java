@@ -87,7 +87,7 @@ public final class CudaBackend implements Backend {
         return DevicePeak.of(context.name()).bytesPerSecond();
     }
 
-    /** CUDA events around each traced op: its span is device time, without launch and synchronisation. */
+    /** CUDA events around each traced op: its span is device time, without the host's synchronisation. */
     @Override
     public Optional<DeviceClock> newDeviceClock() {
         return Optional.of(new CudaTimer(context));
