@@ -2,7 +2,7 @@
 # On the GPU machine (after prepare-bundle.sh here): parity tests of every CUDA kernel against the CPU
 # backend, the same tests under compute-sanitizer, and the kernel benchmark next to PyTorch on the card.
 # and the kernel lab of the command-line tool.
-# Usage: benchmarks/gpu/device-check.sh OUT_DIR [parity|sanitize|kmerl|bench|cli|profile]...   (default: the first five;
+# Usage: benchmarks/gpu/device-check.sh OUT_DIR [parity|sanitize|kmerl|bench|cli|profile|kmerl-keep]...   (default: the first five;
 #        kmerl before bench, so the comparison table gets its training-step row)
 # kmerl: one K-MERL small-preset training step on the card, kmerl (KmerlStepOnDevice) and PyTorch
 # (kmerl_step_peer.py --device cuda), for the issue 8 throughput row of RESULTS.md.
@@ -56,6 +56,8 @@ for step in $steps; do
       { $java -cp "$cp" org.kmerl.benchmarks.gpu.KmerlStepOnDevice cuda:0 20
         python3 benchmarks/kmerl_step_peer.py --device cuda --steps 20 --out "$out/kmerl-step-torch.json"
       } 2>&1 | tee "$out/kmerl-step.log" ;;
+    kmerl-keep)   # the K-MERL step with attention's kept probabilities on (off by default until measured)
+      KMERL_ATTENTION_KEEP=1 $java -cp "$cp" org.kmerl.benchmarks.gpu.KmerlStepOnDevice cuda:0 20 2>&1 | tee "$out/kmerl-step-keep.log" ;;
     profile)   # device time per kernel over a few K-MERL steps (KernelProfile), 3 and 12 leads
       KMERL_CUDA_PROFILE=1 $java -cp "$cp" org.kmerl.benchmarks.gpu.KmerlStepOnDevice cuda:0 3 > "$out/profile.txt" 2>&1
       grep -A12 "one training step" "$out/profile.txt" ;;

@@ -174,6 +174,17 @@ extern "C" __global__ void kmerl_attention_v3_dscores(int rows, int H, int Tq, i
     }
 }
 
+// Backward from kept probabilities (no dropout): P is the forward's softmax, dP = dO·vᵀ; in place of dP,
+// dS = P (dP - Drow) scale (padded keys and fully padded rows have P = 0, so dS = 0 there too).
+extern "C" __global__ void kmerl_attention_v3_dscores_from_p(int rows, int Tk, const float* P, float* dP,
+                                                             const float* Drow, float scale) {
+    int total = rows * Tk;
+    GRID_STRIDE_LOOP(idx, total) {
+        int row = idx / Tk;
+        dP[idx] = P[idx] * (dP[idx] - Drow[row]) * scale;
+    }
+}
+
 // ------------------------------------------------------------------------------------------ v2 fused
 
 #define TILE 32   // rows of the other side staged in shared memory per step

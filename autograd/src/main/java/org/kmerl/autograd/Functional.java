@@ -120,10 +120,10 @@ public final class Functional {
         } else {
             config = AttentionConfig.noDropout(scale);
         }
-        AttentionOps.Result r = AttentionOps.forward(q.data(), k.data(), v.data(), keyPadding, config);
+        boolean forBackward = GradMode.isEnabled() && (q.requiresGrad() || k.requiresGrad() || v.requiresGrad());
+        AttentionOps.Result r = AttentionOps.forward(q.data(), k.data(), v.data(), keyPadding, config, forBackward);
         return Variable.record("attention", r.out(), g -> {
-            AttentionOps.Grads grads = AttentionOps.backward(q.data(), k.data(), v.data(), keyPadding, config,
-                    r.out(), r.lse(), g);
+            AttentionOps.Grads grads = AttentionOps.backward(q.data(), k.data(), v.data(), keyPadding, config, r, g);
             return new Tensor[] {grads.q(), grads.k(), grads.v()};
         }, q, k, v);
     }

@@ -1,14 +1,18 @@
 package org.kmerl.tensor;
 
 import org.kmerl.tensor.backend.AttentionConfig;
+import org.kmerl.tensor.backend.AttentionKernels;
 
 /** Scaled-dot-product attention over [B, H, T, D] tensors: shape checks and dispatch. */
 public final class AttentionOps {
     private AttentionOps() {
     }
 
-    /** The attention output and the per-query log-sum-exp saved for backward. */
-    public record Result(Tensor out, Tensor lse) {
+    /**
+     * The attention output and the per-query log-sum-exp saved for backward; {@code probabilities} is the
+     * [B, H, Tq, Tk] softmax when the forward kept it for the backward, else null.
+     */
+    public record Result(Tensor out, Tensor lse, Tensor probabilities) {
     }
 
     public record Grads(Tensor q, Tensor k, Tensor v) {
@@ -19,19 +23,43 @@ public final class AttentionOps {
      * [B, Tk] with non-zero entries marking keys to ignore.
      */
     public static Result forward(Tensor q, Tensor k, Tensor v, Tensor keyPadding, AttentionConfig config) {
+        return forward(q, k, v, keyPadding, config, false);
+    }
+
+    /**
+     * The forward; {@code forBackward}: a backward will follow, so the probabilities may be kept for it
+     * where the backend offers ({@link AttentionKernels#keepsProbabilities}; {@link Result#probabilities}).
+     */
+    public static Result forward(Tensor q, Tensor k, Tensor v, Tensor keyPadding, AttentionConfig config,
+                                 boolean forBackward) {
         int[] dims = check(q, k, v, keyPadding);
         Tensor out = Tensor.empty(DType.FLOAT32, q.device(), dims[0], dims[1], dims[2], dims[4]);
         Tensor lse = Tensor.empty(DType.FLOAT32, q.device(), dims[0], dims[1], dims[2]);
-        boolean views = q.backend().attention().readsViews(q, k, v);
+        AttentionKernels kernels = q.backend().attention();
+        Tensor probabilities = forBackward && kernels.keepsProbabilities(q, k, v, config)
+                ? Tensor.empty(DType.FLOAT32, q.device(), dims[0], dims[1], dims[2], dims[3]) : null;
+        boolean views = kernels.readsViews(q, k, v);
         try (Tensor qd = operand(q, views); Tensor kd = operand(k, views); Tensor vd = operand(v, views);
              Tensor mask = floatMask(keyPadding)) {
-            q.backend().attention().forward(qd, kd, vd, mask, config, out, lse);
+            if (probabilities == null) {
+                kernels.forward(qd, kd, vd, mask, config, out, lse);
+            } else {
+                kernels.forward(qd, kd, vd, mask, config, out, lse, probabilities);
+            }
         }
-        return new Result(out, lse);
+        return new Result(out, lse, probabilities);
     }
 
     public static Grads backward(Tensor q, Tensor k, Tensor v, Tensor keyPadding, AttentionConfig config,
                                  Tensor out, Tensor lse, Tensor gradOut) {
+        return backward(q, k, v, keyPadding, config, new Result(out, lse, null), gradOut);
+    }
+
+    /** The backward of {@code forward}, from its kept probabilities where it kept them. */
+    public static Grads backward(Tensor q, Tensor k, Tensor v, Tensor keyPadding, AttentionConfig config,
+                                 Result forward, Tensor gradOut) {
+        Tensor out = forward.out();
+        Tensor lse = forward.lse();
         check(q, k, v, keyPadding);
         Checks.shape("attention backward", "output gradient", gradOut, out.shape());
         Tensor gq = Tensor.zerosLike(q);
@@ -41,7 +69,12 @@ public final class AttentionOps {
         try (Tensor qd = operand(q, views); Tensor kd = operand(k, views); Tensor vd = operand(v, views);
              Tensor mask = floatMask(keyPadding);
              Tensor od = out.dense(out.shape()); Tensor gd = gradOut.dense(gradOut.shape())) {
-            q.backend().attention().backward(qd, kd, vd, mask, config, od, lse, gd, gq, gk, gv);
+            AttentionKernels kernels = q.backend().attention();
+            if (forward.probabilities() == null) {
+                kernels.backward(qd, kd, vd, mask, config, od, lse, gd, gq, gk, gv);
+            } else {
+                kernels.backward(qd, kd, vd, mask, config, od, lse, forward.probabilities(), gd, gq, gk, gv);
+            }
         }
         return new Grads(gq, gk, gv);
     }

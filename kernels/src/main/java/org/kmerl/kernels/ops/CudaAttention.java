@@ -19,6 +19,18 @@ public final class CudaAttention implements AttentionKernels {
     private static final int[] HEAD_BOUNDS = {16, 32, 64, 128};
     /** Largest [B*H, Tq, Tk] float buffer v3 may allocate by default (it needs three in backward). */
     static final long V3_BUFFER_LIMIT = 1L << 30;
+    /**
+     * Largest probabilities buffer v3 keeps from a forward for its backward: one per attention layer stays
+     * alive until the backward, so a 12-layer model at this size holds 6 GiB of them.
+     */
+    static final long KEEP_LIMIT = 1L << 29;
+    /**
+     * Kept probabilities are off by default until their first run on a card (written on 2026-11-26 after
+     * that day's GPU runs): {@code KMERL_ATTENTION_KEEP=1} or {@code -Dkmerl.attention.keep=true} turns them
+     * on, as the parity tests do through {@link #setKeepProbabilities}.
+     */
+    private volatile boolean keep = "1".equals(System.getenv("KMERL_ATTENTION_KEEP"))
+            || Boolean.getBoolean("kmerl.attention.keep");
     private final DeviceKernels kernels;
     private final CudaMatmul matmul;
 
@@ -80,6 +92,23 @@ public final class CudaAttention implements AttentionKernels {
         return variant(s, false).equals("v3") && variant(s, true).equals("v3");
     }
 
+    /**
+     * v3 without dropout keeps P for the backward: its softmax writes P into a [B*H, Tq, Tk] buffer anyway,
+     * and the backward then skips recomputing q·kᵀ (one of its four products) and the exp of every score.
+     */
+    @Override
+    public boolean keepsProbabilities(Tensor q, Tensor k, Tensor v, AttentionConfig config) {
+        Dims s = Dims.of(q, k, v);
+        return keep && config.dropout() == 0f && 4L * s.bh() * s.tq() * s.tk() <= KEEP_LIMIT && readsViews(q, k, v);
+    }
+
+    /** Turns kept probabilities on or off (see {@code keep}); returns the previous setting. */
+    public boolean setKeepProbabilities(boolean on) {
+        boolean previous = keep;
+        keep = on;
+        return previous;
+    }
+
     private Object[] common(Dims s, Tensor q, Tensor k, Tensor v, Tensor pad, AttentionConfig c) {
         return new Object[] {s.h(), s.tq(), s.tk(), s.d(), s.dv(), CudaStorage.at(q), CudaStorage.at(k), CudaStorage.at(v),
                 CudaStorage.atOrNull(pad), c.scale(), c.dropout(), c.seed(), c.offset()};
@@ -92,6 +121,19 @@ public final class CudaAttention implements AttentionKernels {
     }
 
     @Override
+    public void forward(Tensor q, Tensor k, Tensor v, Tensor keyPadding, AttentionConfig config, Tensor out, Tensor lse,
+                        Tensor probabilities) {
+        Dims s = Dims.of(q, k, v);
+        if (s.bh() == 0 || s.tq() == 0) {
+            return;
+        }
+        if (!variant(s, false).equals("v3") || config.dropout() != 0f) {
+            throw new IllegalStateException("attention kept probabilities only with v3 and no dropout");
+        }
+        forwardOnGemm(s, q, k, v, keyPadding, config, out, lse, probabilities);
+    }
+
+    @Override
     public void forward(Tensor q, Tensor k, Tensor v, Tensor keyPadding, AttentionConfig config, Tensor out, Tensor lse) {
         Dims s = Dims.of(q, k, v);
         if (s.bh() == 0 || s.tq() == 0) {
@@ -99,7 +141,9 @@ public final class CudaAttention implements AttentionKernels {
         }
         String variant = variant(s, false);
         if (variant.equals("v3")) {
-            forwardOnGemm(s, q, k, v, keyPadding, config, out, lse);
+            try (Tensor scores = kernels.scratch(DType.FLOAT32, s.b(), s.h(), s.tq(), s.tk())) {
+                forwardOnGemm(s, q, k, v, keyPadding, config, out, lse, scores);
+            }
             return;
         }
         if (variant.equals("v2")) {
@@ -117,6 +161,31 @@ public final class CudaAttention implements AttentionKernels {
                     CudaStorage.at(scores), CudaStorage.at(lse), config.dropout(), config.seed(), config.offset());
             kernels.kernel(MODULE, "kmerl_attention_v1_pv").launch(Grid.linear(rows * s.dv(), DeviceKernels.THREADS),
                     s.bh(), s.tq(), s.tk(), s.dv(), CudaStorage.at(scores), CudaStorage.at(v), CudaStorage.at(out));
+        }
+    }
+
+    @Override
+    public void backward(Tensor q, Tensor k, Tensor v, Tensor keyPadding, AttentionConfig config, Tensor out, Tensor lse,
+                         Tensor probabilities, Tensor gradOut, Tensor gradQ, Tensor gradK, Tensor gradV) {
+        Dims s = Dims.of(q, k, v);
+        int rows = s.bh() * s.tq();
+        if (rows == 0 || s.tk() == 0) {
+            return;
+        }
+        try (Tensor drow = kernels.scratch(DType.FLOAT32, rows);
+             Tensor vT = v.transpose(2, 3).contiguous();
+             Tensor ds = kernels.scratch(DType.FLOAT32, s.b(), s.h(), s.tq(), s.tk())) {
+            kernels.kernel(MODULE, "kmerl_attention_rowdot").launch(Grid.linear(rows, DeviceKernels.THREADS), rows,
+                    s.dv(), CudaStorage.at(gradOut), CudaStorage.at(out), CudaStorage.at(drow));
+            matmul.gemm(gradOut, vT, ds, null);
+            kernels.kernel(MODULE, "kmerl_attention_v3_dscores_from_p").launch(
+                    Grid.linear(rows * s.tk(), DeviceKernels.THREADS), rows, s.tk(), CudaStorage.at(probabilities),
+                    CudaStorage.at(ds), CudaStorage.at(drow), config.scale());
+            accumulate(ds, k, gradQ);
+            try (Tensor dsT = ds.transpose(2, 3); Tensor pT = probabilities.transpose(2, 3)) {
+                accumulate(dsT, q, gradK);
+                accumulate(pT, gradOut, gradV);
+            }
         }
     }
 
@@ -173,11 +242,14 @@ public final class CudaAttention implements AttentionKernels {
 
     // ------------------------------------------------------------------------------ v3 on the GEMMs
 
-    /** S = q·kᵀ (kᵀ made dense first, so the product takes the vectorised GEMM), softmax rows, out = P'·v. */
-    private void forwardOnGemm(Dims s, Tensor q, Tensor k, Tensor v, Tensor pad, AttentionConfig c, Tensor out, Tensor lse) {
+    /**
+     * S = q·kᵀ (kᵀ made dense first, so the product takes the vectorised GEMM) into {@code scores}, softmax rows
+     * in place (P' = P·keep), out = P'·v.
+     */
+    private void forwardOnGemm(Dims s, Tensor q, Tensor k, Tensor v, Tensor pad, AttentionConfig c, Tensor out, Tensor lse,
+                               Tensor scores) {
         int rows = s.bh() * s.tq();
-        try (Tensor kT = k.transpose(2, 3).contiguous();
-             Tensor scores = kernels.scratch(DType.FLOAT32, s.b(), s.h(), s.tq(), s.tk())) {
+        try (Tensor kT = k.transpose(2, 3).contiguous()) {
             matmul.gemm(q, kT, scores, null);
             kernels.kernel(MODULE, "kmerl_attention_v3_softmax_rows").launch(Grid.warpsPerRow(rows, 4), rows, s.h(),
                     s.tq(), s.tk(), CudaStorage.at(scores), CudaStorage.atOrNull(pad), c.scale(), c.dropout(), c.seed(),

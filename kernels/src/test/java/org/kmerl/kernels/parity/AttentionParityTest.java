@@ -1,6 +1,7 @@
 package org.kmerl.kernels.parity;
 
 import org.junit.jupiter.api.Test;
+import org.kmerl.kernels.ops.CudaAttention;
 import org.kmerl.tensor.AttentionOps;
 import org.kmerl.tensor.Tensor;
 import org.kmerl.tensor.backend.AttentionConfig;
@@ -15,14 +16,20 @@ class AttentionParityTest {
 
     @Test
     void forwardAndBackward() {
-        Gpu.forEachVariant("attention", variant -> {
-            TestData data = new TestData(13);
-            for (int[] s : SHAPES) {
-                for (int mode = 0; mode < 3; mode++) {
-                    check(data, variant, s, mode);
+        CudaAttention attention = (CudaAttention) Gpu.backend().attention();
+        boolean previous = attention.setKeepProbabilities(true);   // off by default until it has run on a card
+        try {
+            Gpu.forEachVariant("attention", variant -> {
+                TestData data = new TestData(13);
+                for (int[] s : SHAPES) {
+                    for (int mode = 0; mode < 3; mode++) {
+                        check(data, variant, s, mode);
+                    }
                 }
-            }
-        });
+            });
+        } finally {
+            attention.setKeepProbabilities(previous);
+        }
     }
 
     /**
@@ -79,15 +86,22 @@ class AttentionParityTest {
         String what = variant + " " + java.util.Arrays.toString(s) + " mode " + mode;
         AttentionOps.Result expected = AttentionOps.forward(q, k, v, pad, config);
         Tensor gpuPad = pad == null ? null : Gpu.on(pad);
-        AttentionOps.Result got = AttentionOps.forward(Gpu.on(q), Gpu.on(k), Gpu.on(v), gpuPad, config);
-        Gpu.assertClose(expected.out(), got.out(), 1e-4, 1e-5, what + " out");
-        Gpu.assertClose(expected.lse(), got.lse(), 1e-5, 1e-5, what + " lse");
         Tensor gradOut = data.normal(b, h, tq, dv);
         AttentionOps.Grads eg = AttentionOps.backward(q, k, v, pad, config, expected.out(), expected.lse(), gradOut);
-        AttentionOps.Grads gg = AttentionOps.backward(Gpu.on(q), Gpu.on(k), Gpu.on(v), gpuPad, config, got.out(), got.lse(),
-                Gpu.on(gradOut));
-        Gpu.assertClose(eg.q(), gg.q(), 1e-4, 1e-4, what + " dq");
-        Gpu.assertClose(eg.k(), gg.k(), 1e-4, 1e-4, what + " dk");
-        Gpu.assertClose(eg.v(), gg.v(), 1e-4, 1e-4, what + " dv");
+        // Both ways to the backward: recomputing the probabilities, and from those the forward kept for it
+        // (v3 without dropout keeps them; the others ignore the request).
+        for (boolean keep : new boolean[] {false, true}) {
+            AttentionOps.Result got = AttentionOps.forward(Gpu.on(q), Gpu.on(k), Gpu.on(v), gpuPad, config, keep);
+            String how = what + (keep ? " (probabilities kept)" : "");
+            org.junit.jupiter.api.Assertions.assertEquals(keep && variant.endsWith("v3") && mode < 2,
+                    got.probabilities() != null, how + ": kept probabilities");
+            Gpu.assertClose(expected.out(), got.out(), 1e-4, 1e-5, how + " out");
+            Gpu.assertClose(expected.lse(), got.lse(), 1e-5, 1e-5, how + " lse");
+            AttentionOps.Grads gg = AttentionOps.backward(Gpu.on(q), Gpu.on(k), Gpu.on(v), gpuPad, config, got,
+                    Gpu.on(gradOut));
+            Gpu.assertClose(eg.q(), gg.q(), 1e-4, 1e-4, how + " dq");
+            Gpu.assertClose(eg.k(), gg.k(), 1e-4, 1e-4, how + " dk");
+            Gpu.assertClose(eg.v(), gg.v(), 1e-4, 1e-4, how + " dv");
+        }
     }
 }
