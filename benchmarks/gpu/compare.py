@@ -1,7 +1,8 @@
 """Joins GpuKernelBench's and torch_peer.py's JSON lines into a markdown table for RESULTS.md.
 
-For each (op, shape): every kmerl variant's time and rate, PyTorch's (one or more implementations), and the ratio
-torch_ms / kmerl_ms of the best kmerl variant (above 1: kmerl is faster).
+For each (op, shape): every kmerl variant's time and rate, the peers' (PyTorch's implementations, and cuDNN's
+softmax where GpuKernelBench could load cuDNN 8), and the ratio peer_ms / kmerl_ms of the best kmerl variant
+(above 1: kmerl is faster). The second file may hold several peers' rows (torch_peer.py's, then GpuKernelBench's).
 Usage: python3 compare.py kmerl.jsonl torch.jsonl [peak_bytes_per_s peak_flops [kmerl-step.log kmerl-step-torch.json]]
 The last two (KmerlStepOnDevice's JSON lines and kmerl_step_peer.py --out) fill the K-MERL training-step row.
 """
@@ -46,13 +47,13 @@ def pct(row):
     return ""
 
 
-print("| op | shape | kmerl variants (ms, rate, % of peak) | best | PyTorch (ms, rate, % of peak) | PyTorch / best kmerl time |")
+print("| op | shape | kmerl variants (ms, rate, % of peak) | best | PyTorch, cuDNN (ms, rate, % of peak) | peer / best kmerl time |")
 print("|---|---|---|---|---|---|")
 for (op, shape), rs in groups.items():
     best = min(rs, key=lambda r: r["ms"])
     cells = "<br>".join(f"{r['impl'].split()[1]}: {r['ms']:.3f} ms, {rate(r)}, {pct(r)}" for r in rs)
     ts = torch_by.get((op, shape), [])
-    name = lambda t: t["impl"][6:] + ": " if t["impl"] != "torch" else ""
+    name = lambda t: "" if t["impl"] == "torch" else t["impl"].removeprefix("torch ") + ": "
     tcell = "<br>".join(f"{name(t)}{t['ms']:.3f} ms, {rate(t)}, {pct(t)}" for t in ts) or "n/a"
     ratio = "<br>".join(f"{name(t)}{t['ms'] / best['ms']:.2f}" for t in ts)
     print(f"| {op} | {shape} | {cells} | {best['impl'].split()[1]} | {tcell} | {ratio} |")

@@ -38,13 +38,14 @@ for step in $steps; do
       done ;;
     bench)
       $java -cp "$cp" org.kmerl.benchmarks.gpu.LaunchOverheadBench 2>&1 | tee "$out/launch.log"
-      $java -cp "$cp" org.kmerl.benchmarks.gpu.GpuKernelBench "$out/kmerl.jsonl" 2>&1 | tee "$out/bench.log"
+      $java -cp "$cp" org.kmerl.benchmarks.gpu.GpuKernelBench "$out/kmerl.jsonl" "$out/cudnn.jsonl" 2>&1 | tee "$out/bench.log"
       python3 benchmarks/gpu/torch_peer.py "$out/torch.jsonl" 2>&1 | tee "$out/torch.log"
       case $(cat "$out/device.txt") in   # datasheet peaks (HBM bytes/s, FP32 FLOP/s) for the % columns
         *H200*) peaks="4.8e12 67e12" ;; *H100*PCIe*) peaks="2.0e12 51e12" ;; *H100*) peaks="3.35e12 67e12" ;; *) peaks="" ;;
       esac
       step=""; [[ -n $peaks && -f $out/kmerl-step.log && -f $out/kmerl-step-torch.json ]] && step="$out/kmerl-step.log $out/kmerl-step-torch.json"
-      python3 benchmarks/gpu/compare.py "$out/kmerl.jsonl" "$out/torch.jsonl" $peaks $step > "$out/compare.md" && cat "$out/compare.md"
+      cat "$out/torch.jsonl" "$out/cudnn.jsonl" > "$out/peers.jsonl" 2>/dev/null   # cudnn.jsonl is empty without cuDNN 8
+      python3 benchmarks/gpu/compare.py "$out/kmerl.jsonl" "$out/peers.jsonl" $peaks $step > "$out/compare.md" && cat "$out/compare.md"
       # The GPU section of benchmarks/RESULTS.md, rewritten in place (a copy goes to OUT).
       { echo "Card: **$(cut -d, -f1 "$out/device.txt" | xargs)** (driver $(cut -d, -f2 "$out/device.txt" | xargs)," \
              "$(cut -d, -f3 "$out/device.txt" | xargs)); $(head -1 "$out/torch.log" | sed 's/^# //; s/ on .*//');" \

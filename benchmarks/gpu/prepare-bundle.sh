@@ -30,6 +30,7 @@ PY
 m2=~/.m2/repository
 cp $m2/org/jcuda/jcuda/12.6.0/jcuda-12.6.0.jar $m2/org/jcuda/jcuda-natives/12.6.0/jcuda-natives-12.6.0-linux-x86_64.jar \
    $m2/org/jcuda/jcublas/12.6.0/jcublas-12.6.0.jar $m2/org/jcuda/jcublas-natives/12.6.0/jcublas-natives-12.6.0-linux-x86_64.jar \
+   $m2/org/jcuda/jcudnn/11.7.0/jcudnn-11.7.0.jar $m2/org/jcuda/jcudnn-natives/11.7.0/jcudnn-natives-11.7.0-linux-x86_64.jar \
    $m2/org/junit/platform/junit-platform-console-standalone/1.14.1/junit-platform-console-standalone-1.14.1.jar \
    $m2/info/picocli/picocli/4.7.7/picocli-4.7.7.jar .gpu/lib/
 du -sh .gpu

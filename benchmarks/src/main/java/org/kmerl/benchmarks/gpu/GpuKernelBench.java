@@ -36,13 +36,16 @@ import org.kmerl.tensor.backend.LossReduction;
  * {@code benchmarks/gpu/torch_peer.py} measures PyTorch on the same shapes; {@code compare.py} joins the
  * two JSON-lines files into the ratio table of RESULTS.md.
  *
- * <p>Usage: {@code GpuKernelBench [out.jsonl]}. Bytes count each input read and each output written once.
+ * <p>Usage: {@code GpuKernelBench [out.jsonl [peers.jsonl]]}. Bytes count each input read and each output
+ * written once.
  */
 public final class GpuKernelBench {
     private final CudaBackend backend;
     private final DevicePeak peak;
     private final Generator random = new Generator(7);
     private final List<String> json = new ArrayList<>();
+    /** Rows of other libraries measured here (cuDNN), joined with PyTorch's by compare.py. */
+    private final List<String> peers = new ArrayList<>();
 
     private GpuKernelBench(CudaBackend backend) {
         this.backend = backend;
@@ -58,6 +61,9 @@ public final class GpuKernelBench {
         bench.run();
         if (args.length > 0) {
             Files.write(Path.of(args[0]), bench.json, StandardCharsets.UTF_8);
+        }
+        if (args.length > 1) {
+            Files.write(Path.of(args[1]), bench.peers, StandardCharsets.UTF_8);
         }
     }
 
@@ -88,7 +94,8 @@ public final class GpuKernelBench {
         time("op_overhead", "1 element", null, "-", 0, 12, () -> ElementwiseOps.binary(BinaryOp.ADD, one, one));
         Tensor big = normal(1 << 24);
         time("copy", "64MB", null, "-", 0, 8.0 * (1 << 24), big::copy);   // device-to-device: the bandwidth yardstick
-        for (int[] s : new int[][] {{8192, 1024}, {4096, 4096}, {98304, 1024}}) {
+        int[][] softmaxShapes = {{8192, 1024}, {4096, 4096}, {98304, 1024}};
+        for (int[] s : softmaxShapes) {
             Tensor x = normal(s);
             for (String v : new String[] {"v1", "v2", "v3", "v4"}) {
                 if (v.equals("v1") && s[0] > 10_000) {
@@ -97,6 +104,7 @@ public final class GpuKernelBench {
                 time("softmax", s[0] + "x" + s[1], "softmax", v, 0, 8.0 * s[0] * s[1], () -> NormOps.softmax(x, 1));
             }
         }
+        cudnnSoftmax(softmaxShapes);
         for (int[] ln : new int[][] {{16384, 384}, {8192, 768}}) {
             int rows = ln[0];
             int c = ln[1];
@@ -266,7 +274,29 @@ public final class GpuKernelBench {
     private void time(String op, String shape, String registryOp, String variant, double flops, double bytes,
                       Supplier<Tensor> body) {
         AutoCloseable forced = registryOp == null ? () -> { } : backend.registry().force(registryOp, variant);
-        try (forced; CudaTimer timer = new CudaTimer(backend.context())) {
+        try (forced) {
+            double ms = millis(body);
+            double seconds = ms / 1e3;
+            String rate = flops > 0 ? String.format("%.0f GFLOP/s", flops / seconds / 1e9)
+                    : String.format("%.0f GB/s", bytes / seconds / 1e9);
+            String pct = peak.percent(flops, bytes, seconds);
+            System.out.printf("%-12s %-22s %-4s %10.3f %14s %8s%n", op, shape, variant, ms, rate, pct);
+            json.add(row(op, shape, "kmerl " + variant, ms, flops, bytes));
+        } catch (RuntimeException e) {
+            System.out.printf("%-12s %-22s %-4s FAILED: %s%n", op, shape, variant, e.getMessage());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String row(String op, String shape, String impl, double ms, double flops, double bytes) {
+        return String.format("{\"op\":\"%s\",\"shape\":\"%s\",\"impl\":\"%s\",\"ms\":%.5f,\"flops\":%.6g,"
+                + "\"bytes\":%.6g,\"device\":\"%s\"}", op, shape, impl, ms, flops, bytes, backend.context().name());
+    }
+
+    /** CUDA-event milliseconds per call of {@code body}, after the warm-up described at {@link #time}. */
+    private double millis(Supplier<Tensor> body) {
+        try (CudaTimer timer = new CudaTimer(backend.context())) {
             timer.start();
             call(body);
             int warmUp = timer.stopMillis() < 1 ? 200 : 2;
@@ -280,18 +310,30 @@ public final class GpuKernelBench {
             for (int i = 0; i < reps; i++) {
                 call(body);
             }
-            double ms = timer.stopMillis() / reps;
-            double seconds = ms / 1e3;
-            String rate = flops > 0 ? String.format("%.0f GFLOP/s", flops / seconds / 1e9)
-                    : String.format("%.0f GB/s", bytes / seconds / 1e9);
-            String pct = peak.percent(flops, bytes, seconds);
-            System.out.printf("%-12s %-22s %-4s %10.3f %14s %8s%n", op, shape, variant, ms, rate, pct);
-            json.add(String.format("{\"op\":\"%s\",\"shape\":\"%s\",\"impl\":\"kmerl %s\",\"ms\":%.5f,\"flops\":%.6g,"
-                    + "\"bytes\":%.6g,\"device\":\"%s\"}", op, shape, variant, ms, flops, bytes, backend.context().name()));
-        } catch (RuntimeException e) {
-            System.out.printf("%-12s %-22s %-4s FAILED: %s%n", op, shape, variant, e.getMessage());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+            return timer.stopMillis() / reps;
         }
+    }
+
+    /**
+     * cuDNN 8's softmax on the softmax shapes, an extra peer where libcudnn.so.8 loads (its rows go to the
+     * peer file, next to PyTorch's); elsewhere one line says why not.
+     */
+    private void cudnnSoftmax(int[][] shapes) {
+        CudnnSoftmax.Result cudnn = CudnnSoftmax.open(backend.context());
+        System.out.println("# softmax peer: " + cudnn.description());
+        cudnn.softmax().ifPresent(softmax -> {
+            try (softmax) {
+                for (int[] s : shapes) {
+                    Tensor x = normal(s);
+                    Tensor out = Tensor.empty(DType.FLOAT32, Device.cuda(0), s);
+                    double ms = millis(() -> {
+                        softmax.forward(x, out);
+                        return null;
+                    });
+                    System.out.printf("%-12s %-22s %-4s %10.3f%n", "softmax", s[0] + "x" + s[1], "cuDNN", ms);
+                    peers.add(row("softmax", s[0] + "x" + s[1], "cudnn", ms, 0, 8.0 * s[0] * s[1]));
+                }
+            }
+        });
     }
 }
