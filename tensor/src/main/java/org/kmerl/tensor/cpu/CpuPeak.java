@@ -78,9 +78,16 @@ final class CpuPeak {
         }
     }
 
+    /** The copy rate in bytes/s, NaN when the two 64 MB arrays do not fit in this JVM's heap. */
     private static synchronized double measureCopy() {
-        float[] from = new float[COPY_FLOATS];
-        float[] to = new float[COPY_FLOATS];
+        float[] from;
+        float[] to;
+        try {
+            from = new float[COPY_FLOATS];
+            to = new float[COPY_FLOATS];
+        } catch (OutOfMemoryError e) {
+            return Double.NaN;
+        }
         java.util.Arrays.fill(from, 1f);
         long best = Long.MAX_VALUE;
         for (int round = 0; round < 3; round++) {
