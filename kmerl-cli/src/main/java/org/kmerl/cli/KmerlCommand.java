@@ -34,6 +34,12 @@ public final class KmerlCommand implements Runnable {
                     + " per-op summary (calls, time, share, GB/s, GFLOP/s, %% of peak) at exit.")
     java.nio.file.Path trace;
 
+    /** Kernel variants for this run: declared here for parsing and help; {@link Main} reads every occurrence. */
+    @Option(names = "--kernel", scope = picocli.CommandLine.ScopeType.INHERIT, paramLabel = "OP=VARIANT",
+            description = "Run OP's GPU kernels as VARIANT, e.g. --kernel layernorm=v3 (repeatable; `kmerl kernels"
+                    + " list` shows the variants; the KMERL_KERNELS environment variable does the same).")
+    java.util.List<String> kernels;
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());

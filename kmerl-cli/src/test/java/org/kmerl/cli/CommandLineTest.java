@@ -37,6 +37,31 @@ class CommandLineTest {
         assertTrue(r.out().contains("\ncuda   "), r.out());
     }
 
+    /** --kernel OP=VARIANT at any level: checked against the registry (no GPU needed), then handed to the backend. */
+    @Test
+    void kernelOptionChoosesVariantsAndRejectsUnknownOnes() {
+        String before = System.getProperty("kmerl.kernels");
+        try {
+            System.clearProperty("kmerl.kernels");
+            Result ok = run("--kernel", "gemm=v5", "devices", "--kernel", "layernorm=v3");
+            assertEquals(0, ok.exitCode(), ok.err());
+            assertTrue(System.getProperty("kmerl.kernels", "").endsWith("gemm=v5,layernorm=v3"),
+                    System.getProperty("kmerl.kernels"));
+            Result unknown = run("devices", "--kernel", "gemm=v99");
+            assertEquals(2, unknown.exitCode());
+            assertTrue(unknown.err().contains("--kernel: op 'gemm' has no variant 'v99'"), unknown.err());
+            Result malformed = run("devices", "--kernel", "layernorm");
+            assertEquals(2, malformed.exitCode());
+            assertTrue(malformed.err().contains("is not OP=VARIANT"), malformed.err());
+        } finally {
+            if (before == null) {
+                System.clearProperty("kmerl.kernels");
+            } else {
+                System.setProperty("kmerl.kernels", before);
+            }
+        }
+    }
+
     @Test
     void kernelsListShowsEveryVariantAndPtxPrintsOneEntry() {
         Result list = run("kernels", "list");
