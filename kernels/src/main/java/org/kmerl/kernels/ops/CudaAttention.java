@@ -49,6 +49,11 @@ public final class CudaAttention implements AttentionKernels {
             return b * h;
         }
 
+        /** Bytes of one [B*H, Tq, Tk] float buffer (scores, probabilities, dP). */
+        long scoreBytes() {
+            return 4L * bh() * tq * tk;
+        }
+
         /** Lanes that share one row in the fused backward kernels (must match ATTENTION_V2 in attention.cu). */
         int backwardSplit() {
             return bound() >= 64 ? bound() / 32 : 1;
@@ -72,8 +77,7 @@ public final class CudaAttention implements AttentionKernels {
      * serves the shapes whose buffers would pass {@link #V3_BUFFER_LIMIT}.
      */
     private String variant(Dims s, boolean backward) {
-        long buffer = 4L * s.bh() * s.tq() * s.tk();
-        boolean v3fits = buffer <= V3_BUFFER_LIMIT;
+        boolean v3fits = s.scoreBytes() <= V3_BUFFER_LIMIT;
         String auto = v3fits ? "v3" : s.bound() > 0 ? "v2" : "v1";
         String v = kernels.registry().forced("attention").orElse(auto);
         if (v.equals("v2") && s.bound() < 0) {
@@ -99,7 +103,7 @@ public final class CudaAttention implements AttentionKernels {
     @Override
     public boolean keepsProbabilities(Tensor q, Tensor k, Tensor v, AttentionConfig config) {
         Dims s = Dims.of(q, k, v);
-        return keep && config.dropout() == 0f && 4L * s.bh() * s.tq() * s.tk() <= KEEP_LIMIT && readsViews(q, k, v);
+        return keep && config.dropout() == 0f && s.scoreBytes() <= KEEP_LIMIT && readsViews(q, k, v);
     }
 
     /** Turns kept probabilities on or off (see {@code keep}); returns the previous setting. */
@@ -175,17 +179,12 @@ public final class CudaAttention implements AttentionKernels {
         try (Tensor drow = kernels.scratch(DType.FLOAT32, rows);
              Tensor vT = v.transpose(2, 3).contiguous();
              Tensor ds = kernels.scratch(DType.FLOAT32, s.b(), s.h(), s.tq(), s.tk())) {
-            kernels.kernel(MODULE, "kmerl_attention_rowdot").launch(Grid.linear(rows, DeviceKernels.THREADS), rows,
-                    s.dv(), CudaStorage.at(gradOut), CudaStorage.at(out), CudaStorage.at(drow));
+            rowDot(s, gradOut, out, drow);
             matmul.gemm(gradOut, vT, ds, null);
             kernels.kernel(MODULE, "kmerl_attention_v3_dscores_from_p").launch(
                     Grid.linear(rows * s.tk(), DeviceKernels.THREADS), rows, s.tk(), CudaStorage.at(probabilities),
                     CudaStorage.at(ds), CudaStorage.at(drow), config.scale());
-            accumulate(ds, k, gradQ);
-            try (Tensor dsT = ds.transpose(2, 3); Tensor pT = probabilities.transpose(2, 3)) {
-                accumulate(dsT, q, gradK);
-                accumulate(pT, gradOut, gradV);
-            }
+            gradientProducts(ds, probabilities, q, k, gradOut, gradQ, gradK, gradV);
         }
     }
 
@@ -198,8 +197,7 @@ public final class CudaAttention implements AttentionKernels {
             return;
         }
         try (Tensor drow = kernels.scratch(DType.FLOAT32, rows)) {
-            kernels.kernel(MODULE, "kmerl_attention_rowdot").launch(Grid.linear(rows, DeviceKernels.THREADS), rows,
-                    s.dv(), CudaStorage.at(gradOut), CudaStorage.at(out), CudaStorage.at(drow));
+            rowDot(s, gradOut, out, drow);
             String variant = variant(s, true);
             if (variant.equals("v3")) {
                 backwardOnGemm(s, q, k, v, keyPadding, config, lse, gradOut, drow, gradQ, gradK, gradV);
@@ -275,11 +273,24 @@ public final class CudaAttention implements AttentionKernels {
                     rows, s.h(), s.tq(), s.tk(), CudaStorage.at(scores), CudaStorage.at(dp), CudaStorage.at(lse),
                     CudaStorage.at(drow), CudaStorage.atOrNull(pad), c.scale(), c.dropout(), c.seed(), c.offset(),
                     CudaStorage.at(kept));
-            accumulate(scores, k, gradQ);
-            try (Tensor dsT = scores.transpose(2, 3); Tensor pkT = kept.transpose(2, 3)) {
-                accumulate(dsT, q, gradK);
-                accumulate(pkT, gradOut, gradV);
-            }
+            gradientProducts(scores, kept, q, k, gradOut, gradQ, gradK, gradV);
+        }
+    }
+
+    /** Drow = rowsum(dO ∘ O), the softmax backward's per-row term, for every variant's backward. */
+    private void rowDot(Dims s, Tensor gradOut, Tensor out, Tensor drow) {
+        int rows = s.bh() * s.tq();
+        kernels.kernel(MODULE, "kmerl_attention_rowdot").launch(Grid.linear(rows, DeviceKernels.THREADS), rows, s.dv(),
+                CudaStorage.at(gradOut), CudaStorage.at(out), CudaStorage.at(drow));
+    }
+
+    /** The three products that end a v3 backward: dQ += dS·k, dK += dSᵀ·q, dV += PKᵀ·dO. */
+    private void gradientProducts(Tensor ds, Tensor pk, Tensor q, Tensor k, Tensor gradOut, Tensor gradQ, Tensor gradK,
+                                  Tensor gradV) {
+        accumulate(ds, k, gradQ);
+        try (Tensor dsT = ds.transpose(2, 3); Tensor pkT = pk.transpose(2, 3)) {
+            accumulate(dsT, q, gradK);
+            accumulate(pkT, gradOut, gradV);
         }
     }
 

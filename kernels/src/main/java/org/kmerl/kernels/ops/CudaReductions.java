@@ -63,8 +63,7 @@ public final class CudaReductions implements ReductionKernels {
         Object[] args = {OpCodes.of(op), outputs, kept.dims(), kept.strides(0), count, reduced.dims(),
                 reduced.strides(0), CudaStorage.base(x), CudaStorage.at(out)};
         switch (variant) {
-            case "v1" -> kernels.kernel(MODULE, "kmerl_reduce_v1_thread_per_output")
-                    .launch(Grid.linear(outputs, DeviceKernels.THREADS), args);
+            case "v1" -> threadPerOutput(args, outputs);
             case "v2" -> blockPerOutput(args, outputs);
             case "v3" -> kernels.kernel(MODULE, "kmerl_reduce_v3_warp_per_output")
                     .launch(Grid.warpsPerRow(outputs, 8), args);
@@ -73,12 +72,15 @@ public final class CudaReductions implements ReductionKernels {
                 if (columns) {
                     columns(args, outputs, count, sms);
                 } else {   // v5 needs a unit-stride kept axis; other layouts take v1
-                    kernels.kernel(MODULE, "kmerl_reduce_v1_thread_per_output")
-                            .launch(Grid.linear(outputs, DeviceKernels.THREADS), args);
+                    threadPerOutput(args, outputs);
                 }
             }
             default -> throw new IllegalArgumentException("unknown reduce variant " + variant);
         }
+    }
+
+    private void threadPerOutput(Object[] args, int outputs) {
+        kernels.kernel(MODULE, "kmerl_reduce_v1_thread_per_output").launch(Grid.linear(outputs, DeviceKernels.THREADS), args);
     }
 
     private void blockPerOutput(Object[] args, int outputs) {
@@ -100,9 +102,8 @@ public final class CudaReductions implements ReductionKernels {
                     new Grid(columnBlocks, splits, 1, 32, 8, 1, 0), pass1);
             Layout rows = Layout.of(new int[] {outputs}, new int[][] {{1}}, new int[] {0});
             Layout cols = Layout.of(new int[] {splits}, new int[][] {{outputs}}, new int[] {0});
-            kernels.kernel(MODULE, "kmerl_reduce_v1_thread_per_output").launch(
-                    Grid.linear(outputs, DeviceKernels.THREADS), args[0], outputs, rows.dims(), rows.strides(0),
-                    splits, cols.dims(), cols.strides(0), CudaStorage.base(partial), args[args.length - 1]);
+            threadPerOutput(new Object[] {args[0], outputs, rows.dims(), rows.strides(0), splits, cols.dims(),
+                    cols.strides(0), CudaStorage.base(partial), args[args.length - 1]}, outputs);
         }
     }
 
