@@ -91,6 +91,8 @@ public final class Main {
                         tracer.spans().size(), file, tracer.summary());
             } catch (java.io.IOException e) {
                 out.println("kmerl: could not write the trace to " + file + ": " + e.getMessage());
+            } catch (IllegalArgumentException e) {   // a malformed setting of the summary (KMERL_CPU_PEAK_*)
+                out.println("kmerl: trace written to " + file + ", but no summary: " + e.getMessage());
             }
             out.flush();
         }

@@ -271,6 +271,22 @@ class CommandLineTest {
         assertTrue(events.size() > 20, "a BERT forward pass is many ops: " + events.size());
     }
 
+    /** A malformed peak setting costs the summary, in one line, not the trace or a stack trace. */
+    @Test
+    void malformedPeakSettingLeavesTheTraceAndSaysWhy(@TempDir Path tmp) {
+        Path trace = tmp.resolve("trace.json");
+        System.setProperty("kmerl.cpu.peakGbps", "fast");
+        try {
+            Result r = run("text", "embed", "sinus rhythm", "--trace", trace.toString());
+            assertEquals(0, r.exitCode(), r.err());
+            assertTrue(r.out().contains("kmerl: trace written to " + trace + ", but no summary: KMERL_CPU_PEAK_GBPS"),
+                    r.out());
+            assertTrue(java.nio.file.Files.isRegularFile(trace));
+        } finally {
+            System.clearProperty("kmerl.cpu.peakGbps");
+        }
+    }
+
     @Test
     void profileTracesOneTrainingStep(@TempDir Path tmp) throws Exception {
         Path trace = tmp.resolve("step.json");
