@@ -2,7 +2,7 @@
 # On the GPU machine (after prepare-bundle.sh here): parity tests of every CUDA kernel against the CPU
 # backend, the same tests under compute-sanitizer, and the kernel benchmark next to PyTorch on the card.
 # and the kernel lab of the command-line tool.
-# Usage: benchmarks/gpu/device-check.sh OUT_DIR [parity|sanitize|kmerl|bench|cli|profile|kmerl-keep]...   (default: the first five;
+# Usage: benchmarks/gpu/device-check.sh OUT_DIR [parity|sanitize|kmerl|bench|cli|profile|candidates|trace]...   (default: the first five;
 #        kmerl before bench, so the comparison table gets its training-step row)
 # kmerl: one K-MERL small-preset training step on the card, kmerl (KmerlStepOnDevice) and PyTorch
 # (kmerl_step_peer.py --device cuda), for the issue 8 throughput row of RESULTS.md.
@@ -57,8 +57,16 @@ for step in $steps; do
       { $java -cp "$cp" org.kmerl.benchmarks.gpu.KmerlStepOnDevice cuda:0 20
         python3 benchmarks/kmerl_step_peer.py --device cuda --steps 20 --out "$out/kmerl-step-torch.json"
       } 2>&1 | tee "$out/kmerl-step.log" ;;
-    kmerl-keep)   # the K-MERL step with attention's kept probabilities on (off by default until measured)
-      KMERL_ATTENTION_KEEP=1 $java -cp "$cp" org.kmerl.benchmarks.gpu.KmerlStepOnDevice cuda:0 20 2>&1 | tee "$out/kmerl-step-keep.log" ;;
+    candidates)   # the K-MERL step with each change that is off by default until measured here
+      for setting in "KMERL_ATTENTION_KEEP=1" "KMERL_KERNELS=adamw=v2" "KMERL_ATTENTION_KEEP=1 KMERL_KERNELS=adamw=v2,clip=v2"; do
+        echo "## $setting"; env $setting $java -cp "$cp" org.kmerl.benchmarks.gpu.KmerlStepOnDevice cuda:0 20 2>&1
+      done | tee "$out/kmerl-step-candidates.log" ;;
+    trace)   # issue 10: a GPU trace of one training step (CUDA-event spans, a kernel track) and its summary
+      $java -cp "$cp" org.kmerl.cli.Main profile --device cuda:0 --out "$out/gpu-trace.json" 2>&1 | tee "$out/trace.log"
+      python3 -c "import json, sys, collections; t = json.load(open(sys.argv[1])); ev = t['traceEvents'] if isinstance(t, dict) else t
+names = {e['pid']: e['args']['name'] for e in ev if e.get('ph') == 'M' and e.get('name') == 'process_name'}
+print('events per track:', dict(collections.Counter(names.get(e.get('pid'), e.get('pid')) for e in ev if e.get('ph') == 'X')))" \
+        "$out/gpu-trace.json" 2>&1 | tee -a "$out/trace.log" ;;
     profile)   # device time per kernel over a few K-MERL steps (KernelProfile), 3 and 12 leads
       KMERL_CUDA_PROFILE=1 $java -cp "$cp" org.kmerl.benchmarks.gpu.KmerlStepOnDevice cuda:0 3 > "$out/profile.txt" 2>&1
       grep -A12 "one training step" "$out/profile.txt" ;;

@@ -125,6 +125,15 @@ p = torch.nn.Parameter(normal(10_000_000))
 p.grad = normal(10_000_000)
 opt = torch.optim.AdamW([p], lr=1e-4, weight_decay=0.01, fused=True)
 time("adamw", "10M", 0, 28.0 * 10_000_000, opt.step)
+# GpuKernelBench.adamwModelParameters: 12 layers of width 256, 144 tensors, one fused multi-tensor step.
+layer = [256 * 768, 768, 256 * 256, 256, 256, 256, 256 * 1024, 1024, 1024 * 256, 256, 256, 256]
+params = [torch.nn.Parameter(normal(n)) for _ in range(12) for n in layer]
+for q in params:
+    q.grad = normal(q.numel())
+opt = torch.optim.AdamW(params, lr=1e-4, weight_decay=0.01, fused=True)
+time("adamw_params", "12x12 tensors", 0, 28.0 * sum(q.numel() for q in params), opt.step)
+time("clip_params", "12x12 tensors", 0, 12.0 * sum(q.numel() for q in params),
+     lambda: torch.nn.utils.clip_grad_norm_(params, 1e9))   # a limit above the norm: the factor clamps to 1
 logits = normal(8192, 1000)
 targets = (torch.arange(8192, device=dev) * 37) % 1000
 time("cross_entropy", "8192x1000", 0, 4.0 * 8192 * 1000, lambda: F.cross_entropy(logits, targets))

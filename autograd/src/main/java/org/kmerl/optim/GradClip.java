@@ -1,12 +1,14 @@
 package org.kmerl.optim;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
+import org.kmerl.autograd.Variable;
 import org.kmerl.tensor.DType;
-import org.kmerl.tensor.ElementwiseOps;
+import org.kmerl.tensor.Device;
+import org.kmerl.tensor.OptimizerOps;
 import org.kmerl.tensor.Tensor;
 import org.kmerl.tensor.TensorScope;
-import org.kmerl.tensor.backend.BinaryOp;
-import org.kmerl.autograd.Variable;
 
 /** Global-norm gradient clipping, computed on the gradients' device (no host round trip). */
 public final class GradClip {
@@ -22,25 +24,20 @@ public final class GradClip {
         if (!(maxNorm > 0)) {
             throw new IllegalArgumentException("clipGradNorm: max norm must be positive, got " + maxNorm);
         }
-        Tensor total = null;
+        List<Tensor> grads = new ArrayList<>();
+        for (Variable p : params) {
+            if (p.grad() != null) {
+                grads.add(p.grad());
+            }
+        }
+        if (grads.isEmpty()) {
+            return Tensor.zeros(DType.FLOAT32, Device.CPU);
+        }
         try (TensorScope scope = TensorScope.open()) {
-            for (Variable p : params) {
-                if (p.grad() == null) {
-                    continue;
-                }
-                Tensor sq = p.grad().square().sum();
-                total = total == null ? sq : total.add(sq);
-            }
-            if (total == null) {
-                return scope.keep(Tensor.zeros(DType.FLOAT32, org.kmerl.tensor.Device.CPU));
-            }
-            Tensor norm = total.sqrt();
+            // Two passes over the gradients, each a few kernel launches on a GPU for all of them together.
+            Tensor norm = OptimizerOps.sumOfSquares(grads).sqrt();
             Tensor factor = norm.add(1e-6f).reciprocal().mul(maxNorm).clamp(0f, 1f);
-            for (Variable p : params) {
-                if (p.grad() != null) {
-                    ElementwiseOps.binaryInto(BinaryOp.MUL, p.grad(), factor, p.grad());
-                }
-            }
+            OptimizerOps.scaleInPlace(grads, factor);
             return scope.keep(norm);
         }
     }

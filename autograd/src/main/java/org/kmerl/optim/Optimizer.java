@@ -3,6 +3,7 @@ package org.kmerl.optim;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,17 +35,22 @@ public abstract class Optimizer {
     public final void step() {
         steps++;
         for (ParamGroup group : groups) {
-            for (Map.Entry<String, Variable> e : group.params().entrySet()) {
-                Variable p = e.getValue();
+            Map<String, Variable> withGradients = new LinkedHashMap<>();
+            group.params().forEach((name, p) -> {
                 if (p.grad() != null) {
-                    update(group, e.getKey(), p, steps);
+                    withGradients.put(name, p);
                 }
-            }
+            });
+            update(group, withGradients, steps);
         }
     }
 
-    /** Updates one parameter in place; {@code step} counts from 1. */
-    protected abstract void update(ParamGroup group, String name, Variable param, long step);
+    /**
+     * Updates the group's parameters that have a gradient (in the group's order), in place; {@code step}
+     * counts from 1. An optimizer with a fused kernel hands them to the backend together, so a GPU
+     * updates many parameters per launch.
+     */
+    protected abstract void update(ParamGroup group, Map<String, Variable> withGradients, long step);
 
     public final void zeroGrad() {
         for (ParamGroup g : groups) {

@@ -36,7 +36,11 @@ public final class Sgd extends Optimizer {
     }
 
     @Override
-    protected void update(ParamGroup group, String name, Variable param, long step) {
+    protected void update(ParamGroup group, Map<String, Variable> withGradients, long step) {
+        withGradients.forEach((name, param) -> update(group, name, param, step));
+    }
+
+    private void update(ParamGroup group, String name, Variable param, long step) {
         Tensor p = param.data();
         try (TensorScope scope = TensorScope.open()) {
             Tensor g = group.weightDecay() == 0 ? param.grad() : param.grad().add(p.mul((float) group.weightDecay()));

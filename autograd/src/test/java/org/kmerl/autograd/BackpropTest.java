@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,6 +46,24 @@ class BackpropTest {
         assertArrayEquals(new float[] {0f, 0f}, w.grad().toFloatArray());
         w.clearGrad();
         assertNull(w.grad());
+    }
+
+    @Test
+    void aZeroedGradientIsOverwrittenByTheNextBackwardInItsOwnBuffer() {
+        Variable w = Variable.leaf(Tensor.of(new float[] {1f, 2f}));
+        w.mul(w).sum().backward();
+        Tensor buffer = w.grad();
+        w.zeroGrad();   // lazily: the next backward writes instead of adding
+        w.mul(w).sum().backward();
+        assertArrayEquals(new float[] {2f, 4f}, w.grad().toFloatArray());
+        w.mul(w).sum().backward();
+        assertArrayEquals(new float[] {4f, 8f}, w.grad().toFloatArray(), "and accumulates after that");
+        assertSame(buffer, w.grad(), "the gradient buffer is reused, not reallocated");
+        w.zeroGrad();
+        w.zeroGrad();
+        assertArrayEquals(new float[] {0f, 0f}, w.grad().toFloatArray(), "read before a backward: zeros");
+        w.mul(w).sum().backward();
+        assertArrayEquals(new float[] {2f, 4f}, w.grad().toFloatArray());
     }
 
     @Test

@@ -61,6 +61,12 @@ public final class KernelRegistry {
                 + " no [Tq, Tk] buffer, no atomics");
         add("attention", "v3", "on the GEMMs (llm.c's way): q·kᵀ, P·v and the backward products through the fast GEMM,"
                 + " a warp-per-row masked softmax and an elementwise dS in between ([B*H, Tq, Tk] buffers)");
+        add("adamw", "v1", "one launch per parameter: a grid-stride pass over p, g, m and v");
+        add("adamw", "v2", "multi-tensor: up to 32 parameters of similar size per launch, their pointers passed by"
+                + " value (not yet measured on a GPU)");
+        add("clip", "v1", "composed: per gradient a square, a sum and an add for the norm, then a multiply");
+        add("clip", "v2", "multi-tensor: block sums of squares for up to 32 gradients per launch, one reduction of"
+                + " all partials, one scaling launch per 32 gradients (not yet measured on a GPU)");
         String config = System.getProperty("kmerl.kernels", System.getenv("KMERL_KERNELS"));
         if (config != null && !config.isBlank()) {
             for (String item : config.split(",")) {

@@ -26,6 +26,7 @@ import org.kmerl.tensor.ReductionOps;
 import org.kmerl.tensor.Tensor;
 import org.kmerl.tensor.TensorScope;
 import org.kmerl.tensor.backend.AdamWStep;
+import org.kmerl.tensor.backend.OptimizerKernels.AdamWOperands;
 import org.kmerl.tensor.backend.AttentionConfig;
 import org.kmerl.tensor.backend.BinaryOp;
 import org.kmerl.tensor.backend.LossReduction;
@@ -167,6 +168,7 @@ public final class GpuKernelBench {
             OptimizerOps.adamw(param, grad, m1, m2, step);
             return null;
         });
+        adamwModelParameters(step);
         // Host transfers of 64 MB from and into a Java float[], through the pinned staging buffer and directly.
         float[] host = new float[16 << 20];
         Tensor onDevice = normal(host.length);
@@ -271,6 +273,37 @@ public final class GpuKernelBench {
      * ops; 2 otherwise), then enough repetitions for about 20 ms (3 to 5,000), timed as one span of
      * CUDA events.
      */
+    /**
+     * AdamW and gradient clipping over a transformer's parameter list (12 layers of width 256: 144 tensors
+     * from 256 to 262,144 elements, as torch_peer.py builds it): launches per step matter here as much as
+     * bandwidth.
+     */
+    private void adamwModelParameters(AdamWStep step) {
+        List<AdamWOperands> params = new ArrayList<>();
+        long total = 0;
+        for (int layer = 0; layer < 12; layer++) {
+            for (int n : new int[] {256 * 768, 768, 256 * 256, 256, 256, 256, 256 * 1024, 1024, 1024 * 256, 256, 256, 256}) {
+                params.add(new AdamWOperands(normal(n), normal(n), Tensor.zeros(DType.FLOAT32, Device.cuda(0), n),
+                        Tensor.zeros(DType.FLOAT32, Device.cuda(0), n)));
+                total += n;
+            }
+        }
+        List<Tensor> grads = params.stream().map(AdamWOperands::grad).toList();
+        Tensor one = Tensor.scalar(1f).to(Device.cuda(0));
+        for (String v : new String[] {"v1", "v2"}) {
+            time("adamw_params", "12x12 tensors", "adamw", v, 0, 28.0 * total, () -> {
+                OptimizerOps.adamw(params, step);
+                return null;
+            });
+            // clip_grad_norm_'s two passes (read; read and write) with a factor of 1, so the values stay put.
+            time("clip_params", "12x12 tensors", "clip", v, 0, 12.0 * total, () -> {
+                OptimizerOps.sumOfSquares(grads).close();
+                OptimizerOps.scaleInPlace(grads, one);
+                return null;
+            });
+        }
+    }
+
     private void time(String op, String shape, String registryOp, String variant, double flops, double bytes,
                       Supplier<Tensor> body) {
         AutoCloseable forced = registryOp == null ? () -> { } : backend.registry().force(registryOp, variant);

@@ -81,7 +81,7 @@ public final class Kernel {
         }
     }
 
-    /** Every argument packed into one buffer at its C alignment (4 for int, float and int structs, 8 else). */
+    /** Every argument packed into one buffer at its C alignment (4 for int, float and int-only structs, 8 else). */
     public void launchPacked(Grid grid, Object... args) {
         ByteBuffer b = ARGUMENTS.get();
         b.clear();
@@ -101,7 +101,7 @@ public final class Kernel {
             } else if (arg instanceof Double v) {
                 align(b, 8).putDouble(v);
             } else if (arg instanceof Struct s) {
-                align(b, 4).put(s.bytes());
+                align(b, s.alignment()).put(s.bytes());
             } else {
                 throw new IllegalArgumentException("kernel " + name + ": argument of unsupported type "
                         + arg.getClass().getName() + " (device memory must come from CudaStorage)");
