@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.kmerl.tensor.AttentionOps;
 import org.kmerl.tensor.Device;
 import org.kmerl.tensor.Generator;
+import org.kmerl.tensor.IndexOps;
 import org.kmerl.tensor.MatmulOps;
 import org.kmerl.tensor.NormOps;
 import org.kmerl.tensor.ReductionOps;
@@ -15,6 +16,9 @@ import org.kmerl.tensor.backend.AttentionConfig;
  * check it against the CPU backend on a shape cut down to at most 256 per axis.
  */
 record KernelCase(String op, int[] shape) {
+    /** The ops, with the shape each takes. */
+    static final String OPS = "gemm MxNxK, softmax RxC, layernorm RxC, attention BxHxTxD, reduce N, elementwise N (a + b),"
+            + " copy RxC (a transpose), index_add RxC";
     private static final int CHECK_LIMIT = 256;
 
     static KernelCase of(String op, String shapeText) {
@@ -22,9 +26,10 @@ record KernelCase(String op, int[] shape) {
             case "gemm" -> "4096x4096x4096";
             case "softmax", "layernorm" -> "16384x384";
             case "attention" -> "32x6x256x64";
-            case "reduce" -> "16777216";
-            default -> throw new IllegalArgumentException("unknown op '" + op
-                    + "' (gemm, softmax, layernorm, attention or reduce)");
+            case "reduce", "elementwise" -> "16777216";
+            case "copy" -> "4096x4096";
+            case "index_add" -> "11520x256";
+            default -> throw new IllegalArgumentException("unknown op '" + op + "' (" + OPS + ")");
         };
         int[] dims;
         try {
@@ -34,7 +39,7 @@ record KernelCase(String op, int[] shape) {
         }
         int want = switch (op) {
             case "gemm" -> 3;
-            case "softmax", "layernorm" -> 2;
+            case "softmax", "layernorm", "copy", "index_add" -> 2;
             case "attention" -> 4;
             default -> 1;
         };
@@ -75,8 +80,10 @@ record KernelCase(String op, int[] shape) {
     /** Bytes that must move: inputs read once and outputs written once, 4 bytes each. */
     double bytes() {
         return switch (op) {
-            case "softmax", "layernorm" -> 8.0 * shape[0] * shape[1];
+            case "softmax", "layernorm", "copy" -> 8.0 * shape[0] * shape[1];
+            case "index_add" -> 8.0 * shape[0] * shape[1] + 4.0 * shape[0];
             case "reduce" -> 4.0 * shape[0];
+            case "elementwise" -> 12.0 * shape[0];
             default -> 0;
         };
     }
@@ -87,6 +94,8 @@ record KernelCase(String op, int[] shape) {
             case "softmax" -> new Tensor[] {g.normal(0, 1, d, s)};
             case "layernorm" -> new Tensor[] {g.normal(0, 1, d, s), g.normal(0, 1, d, s[1]), g.normal(0, 1, d, s[1])};
             case "attention" -> new Tensor[] {g.normal(0, 1, d, s), g.normal(0, 1, d, s), g.normal(0, 1, d, s)};
+            case "elementwise" -> new Tensor[] {g.normal(0, 1, d, s), g.normal(0, 1, d, s)};
+            case "index_add" -> new Tensor[] {g.normal(0, 1, d, s), scatteredRows(s[0]).to(d)};
             default -> new Tensor[] {g.normal(0, 1, d, s)};
         };
     }
@@ -98,8 +107,20 @@ record KernelCase(String op, int[] shape) {
             case "layernorm" -> NormOps.layerNorm(in[0], in[1], in[2], 1e-5f).y();
             case "attention" -> AttentionOps.forward(in[0], in[1], in[2], null,
                     AttentionConfig.noDropout((float) (1 / Math.sqrt(in[0].dim(3))))).out();
+            case "elementwise" -> in[0].add(in[1]);
+            case "copy" -> in[0].t().contiguous();   // a transpose: the layout change attention's head splits make
+            case "index_add" -> IndexOps.indexAdd(in[0].shape(), 0, in[1], in[0]);
             default -> ReductionOps.sum(in[0], new int[] {0}, false);
         };
+    }
+
+    /** Row i goes to row (7919 i) mod rows, as the tokenizer scatters tokens (a permutation unless rows % 7919 == 0). */
+    private static Tensor scatteredRows(int rows) {
+        int[] index = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            index[i] = (int) ((7919L * i) % rows);
+        }
+        return Tensor.ofInts(index, rows);
     }
 
     /** Largest relative error of the device result against the CPU backend on the small shape. */

@@ -99,7 +99,7 @@ final class KernelsCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Parameters(paramLabel = "OP", description = "gemm (MxNxK), softmax (RxC), layernorm (RxC), attention (BxHxTxD), reduce (N)")
+        @Parameters(paramLabel = "OP", description = KernelCase.OPS)
         String op;
 
         @Option(names = "--variant", paramLabel = "V", description = "one variant (default: all)")
