@@ -72,7 +72,7 @@ print('events per track:', dict(collections.Counter(names.get(e.get('pid'), e.ge
       grep -A12 "one training step" "$out/profile.txt" ;;
     cli)
       for args in "devices" "kernels bench gemm --shape 2048x2048x2048" "kernels bench attention --shape 8x6x512x64" \
-                  "kernels bench reduce --variant v4"; do
+                  "kernels bench reduce --variant v4" "kernels bench copy" "kernels bench index_add"; do
         echo "\$ kmerl $args"; $java -cp "$cp" org.kmerl.cli.Main $args 2>&1
       done | tee "$out/cli.log" ;;
   esac
