@@ -49,7 +49,7 @@ public final class Kernel {
             return;
         }
         if (KernelProfile.ENABLED || Tracer.isActive()) {
-            KernelProfile.timed(name, context.index(), grid, () -> launchChosen(grid, args));
+            KernelProfile.timed(name, context, grid, () -> launchChosen(grid, args));
         } else {
             launchChosen(grid, args);
         }

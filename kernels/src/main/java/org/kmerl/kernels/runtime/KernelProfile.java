@@ -7,6 +7,7 @@ import static jcuda.driver.JCudaDriver.cuEventSynchronize;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,8 +28,8 @@ public final class KernelProfile {
     public static final boolean ENABLED = "1".equals(System.getenv("KMERL_CUDA_PROFILE"));
 
     private static final Map<String, double[]> TOTALS = new LinkedHashMap<>();   // name -> {calls, ms, max ms}
-    private static CUevent start;
-    private static CUevent stop;
+    /** A start and a stop event per device, created in that device's context (events belong to one context). */
+    private static final Map<Integer, CUevent[]> EVENTS = new HashMap<>();
 
     private KernelProfile() {
     }
@@ -37,21 +38,25 @@ public final class KernelProfile {
      * Runs {@code launch} between two events and waits for it; adds its device time to {@code kernel}'s tally
      * (when enabled) and to the active tracer's kernel track.
      */
-    static synchronized void timed(String kernel, int device, Grid grid, Runnable launch) {
+    static synchronized void timed(String kernel, CudaContext context, Grid grid, Runnable launch) {
         long host = System.nanoTime();
-        if (start == null) {
-            start = new CUevent();
-            stop = new CUevent();
-            cuEventCreate(start, CUevent_flags.CU_EVENT_DEFAULT);
-            cuEventCreate(stop, CUevent_flags.CU_EVENT_DEFAULT);
-        }
+        context.bind();   // the events are recorded before the launch binds the context itself
+        CUevent[] events = EVENTS.computeIfAbsent(context.index(), d -> {
+            CUevent[] pair = {new CUevent(), new CUevent()};
+            for (CUevent e : pair) {
+                cuEventCreate(e, CUevent_flags.CU_EVENT_DEFAULT);
+            }
+            return pair;
+        });
+        CUevent start = events[0];
+        CUevent stop = events[1];
         cuEventRecord(start, null);
         launch.run();
         cuEventRecord(stop, null);
         cuEventSynchronize(stop);
         float[] ms = new float[1];
         cuEventElapsedTime(ms, start, stop);
-        Tracer.recordKernel(kernel, "cuda:" + device, host, Math.round(ms[0] * 1e6), grid.toString());
+        Tracer.recordKernel(kernel, "cuda:" + context.index(), host, Math.round(ms[0] * 1e6), grid.toString());
         if (!ENABLED) {
             return;
         }

@@ -159,7 +159,11 @@ public final class Tracer {
         }
     }
 
-    /** Shapes of the tensor arguments and the bytes they span (each read or written once). */
+    /**
+     * Shapes of the tensor arguments and the bytes they span (each read or written once). Tensors in a
+     * list argument (the optimizers' many-parameter calls, whose entries may be records of tensors)
+     * count towards the bytes; the shapes text then says how many tensors the list held.
+     */
     record Shapes(String text, long bytes) {
         static Shapes of(Object[] args) {
             StringBuilder sb = new StringBuilder();
@@ -169,10 +173,29 @@ public final class Tracer {
                     if (a instanceof Tensor t) {
                         sb.append(sb.length() == 0 ? "" : " ").append(java.util.Arrays.toString(t.shape()).replace(" ", ""));
                         bytes += (long) t.numel() * 4;
+                    } else if (a instanceof java.util.Collection<?> list) {
+                        List<Tensor> tensors = new ArrayList<>();
+                        list.forEach(e -> collect(e, tensors));
+                        sb.append(sb.length() == 0 ? "" : " ").append(tensors.size()).append(" tensors");
+                        bytes += tensors.stream().mapToLong(t -> (long) t.numel() * 4).sum();
                     }
                 }
             }
             return new Shapes(sb.toString(), bytes);
+        }
+
+        private static void collect(Object o, List<Tensor> into) {
+            if (o instanceof Tensor t) {
+                into.add(t);
+            } else if (o instanceof Record r) {
+                for (var c : r.getClass().getRecordComponents()) {
+                    try {
+                        collect(c.getAccessor().invoke(r), into);
+                    } catch (ReflectiveOperationException e) {
+                        throw new IllegalStateException("cannot read " + c.getName() + " of " + r.getClass(), e);
+                    }
+                }
+            }
         }
     }
 

@@ -58,6 +58,25 @@ class TracerTest {
                 .allMatch(l -> clockKnown ? l.matches(".* [0-9.]+%") : l.endsWith("-")), summary);
     }
 
+    @Test
+    void manyParameterCallsCountTheBytesOfEveryTensorInTheirLists() {
+        var p = new org.kmerl.tensor.backend.OptimizerKernels.AdamWOperands(Tensor.zeros(10), Tensor.ones(10), Tensor.zeros(10),
+                Tensor.zeros(10));
+        var q = new org.kmerl.tensor.backend.OptimizerKernels.AdamWOperands(Tensor.zeros(3), Tensor.ones(3), Tensor.zeros(3),
+                Tensor.zeros(3));
+        Tracer t = Tracer.start();
+        try {
+            org.kmerl.tensor.OptimizerOps.adamw(List.of(p, q),
+                    new org.kmerl.tensor.backend.AdamWStep(1e-3f, 0.9f, 0.999f, 1e-8f, 0f, 1));
+        } finally {
+            t.stop();
+        }
+        Tracer.Span adamw = t.spans().stream().filter(s -> s.name().equals("optimizer.adamw")).findFirst().orElseThrow();
+        assertEquals(1, t.spans().stream().filter(s -> s.name().equals("optimizer.adamw")).count(), "one span per group");
+        assertEquals("8 tensors", adamw.shapes());
+        assertEquals(4L * 4 * (10 + 3), adamw.bytes());
+    }
+
     /**
      * A backend with a device clock (CUDA events on a GPU) gets spans of device time: here a fake clock that
      * reports 2.5 ms per op; the tracer closes the clock when it stops.
