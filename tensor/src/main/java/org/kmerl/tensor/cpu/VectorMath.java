@@ -97,18 +97,29 @@ final class VectorMath {
      */
     static void expInPlace(float[] a, int off, int n, float shift) {
         int lanes = S.length();
-        int full = n - n % lanes;
-        float[] pad = null;
-        for (int i = 0; i < n; i += lanes) {
+        int rest = n % lanes;
+        int full = n - rest;
+        // A partial last vector goes first (i = -lanes), into a scratch row whose last `rest` lanes are
+        // copied back at the end. With at least `lanes` values its inputs are the last `lanes` ones, read
+        // before the loop overwrites any of them; with fewer, a padded copy. A vector costs less than the
+        // scalar twin on up to 15 values (rows of 120 or 56 scores end in 8), with equal bits, and the
+        // overlapping window costs less than padding (measured: 1.20 -> 0.57 ns per value on rows of 120).
+        float[] pad = rest == 0 ? null : SCRATCH.get(1, lanes);
+        for (int i = rest == 0 ? 0 : -lanes; i < full; i += lanes) {
             float[] src = a;
+            float[] dst = a;
             int at = off + i;
-            if (i == full) {
-                // The last, partial vector goes through a padded copy: a vector costs less than the
-                // scalar twin on up to 15 values (rows of 120 or 56 scores end in 8), with equal bits.
-                pad = SCRATCH.get(1, lanes);
-                System.arraycopy(a, at, pad, 0, n - i);
-                src = pad;
-                at = 0;
+            int to = at;
+            if (i < 0) {
+                if (n >= lanes) {
+                    at = off + n - lanes;
+                } else {
+                    System.arraycopy(a, off, pad, 0, n);
+                    src = pad;
+                    at = 0;
+                }
+                dst = pad;
+                to = 0;
             }
             FloatVector x = FloatVector.fromArray(S, src, at).sub(shift);
             FloatVector c = x.max(EXP_LO).min(EXP_HI);
@@ -128,10 +139,10 @@ final class VectorMath {
             IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
             FloatVector twoK1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             FloatVector twoK2 = k.sub(k1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            e.mul(twoK1).mul(twoK2).intoArray(src, at);
-            if (src == pad) {
-                System.arraycopy(pad, 0, a, off + i, n - i);
-            }
+            e.mul(twoK1).mul(twoK2).intoArray(dst, to);
+        }
+        if (rest > 0) {
+            System.arraycopy(pad, n >= lanes ? lanes - rest : 0, a, off + full, rest);
         }
     }
 
