@@ -169,10 +169,12 @@ class VectorVariantTest {
         List<CpuVariants.Variant<AttentionKernels>> variants = CpuVariants.attention();
         AttentionKernels reference = variants.get(0).impl();
         TestData data = new TestData(11);
-        // Tile-boundary sizes: 1, BR-1, BR, BR+1 and two tiles plus a remainder; one tile up to WHOLE_QUERIES
-        // queries and WHOLE_KEYS keys, BR x BC tiles (the online rescaling) beyond.
+        // Tile-boundary sizes: 1, BR-1, BR, BR+1 and two tiles plus a remainder; all queries in one tile while
+        // their scores fit WHOLE_TILE; all keys in one tile up to WHOLE_KEYS, BC-key tiles (the online
+        // rescaling) beyond.
         int[][] dims = {{1, 1, 1, 1, 1, 1}, {2, 3, 63, 65, 8, 8}, {1, 2, 64, 64, 33, 7}, {2, 1, 130, 20, 16, 16},
-            {1, 1, 5, 129, 4, 4}, {1, 1, 128, 256, 8, 8}, {1, 2, 129, 257, 8, 5}, {2, 1, 3, 300, 5, 6}};
+            {1, 1, 5, 129, 4, 4}, {1, 1, 128, 256, 8, 8}, {1, 2, 129, 512, 8, 5}, {2, 1, 70, 513, 5, 6},
+            {1, 1, 3, 800, 4, 4}};
         for (CpuVariants.Variant<AttentionKernels> v : variants) {
             for (int[] d : dims) {
                 for (int mode = 0; mode < 3; mode++) {
