@@ -13,13 +13,30 @@ On a GPU each step ends with torch.cuda.synchronize(), like KmerlStepOnDevice's 
 """
 import argparse
 import json
+import os
 import platform
 import statistics
+import sys
 import time
 
-import torch
-import torch.nn as nn
-import torch.nn.functional as F
+
+def thread_count(argv):
+    """--threads from the command line (default 2), read before torch is imported."""
+    ap = argparse.ArgumentParser(add_help=False)
+    ap.add_argument("--threads", type=int, default=2)
+    return ap.parse_known_args(argv)[0].threads
+
+
+# Debian's torch multiplies matrices with OpenBLAS's pthreads build, whose thread pool is sized from
+# OPENBLAS_NUM_THREADS when torch is imported; torch.set_num_threads does not reach it. Without this a
+# "1-thread" run multiplied matrices on every core, and a 2-thread run put 2 OpenMP and 2 OpenBLAS
+# threads on 2 cores. The shared peer (torch_cpu_peer.py) fixes these variables the same way.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = str(thread_count(sys.argv[1:]))
+
+import torch  # noqa: E402  (after the thread settings above)
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
 B, E, TEXT, D, DEPTH, HEADS, MLP, P, M, PROJ, QDEPTH = 32, 40, 384, 256, 6, 4, 1024, 25, 40, 256, 2
 
