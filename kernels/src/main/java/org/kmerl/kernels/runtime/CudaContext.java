@@ -22,7 +22,12 @@ public final class CudaContext {
     private final int index;
     private final CUdevice device = new CUdevice();
     private final CUcontext context = new CUcontext();
-    private final ThreadLocal<Boolean> bound = ThreadLocal.withInitial(() -> Boolean.FALSE);
+    /**
+     * The context each thread last made current. One flag per context and thread would say "bound" for a
+     * context another device's bind() has since replaced, and that context's next call would run in the
+     * other device's context.
+     */
+    private static final ThreadLocal<CudaContext> CURRENT = new ThreadLocal<>();
     private final String name;
     private final int multiprocessors;
     private final int computeMajor;
@@ -49,9 +54,9 @@ public final class CudaContext {
 
     /** Makes this context current on the calling thread. */
     public void bind() {
-        if (!bound.get()) {
+        if (CURRENT.get() != this) {
             cuCtxSetCurrent(context);
-            bound.set(Boolean.TRUE);
+            CURRENT.set(this);
         }
     }
 
