@@ -6,8 +6,11 @@
 //   v2 fused: one thread per query row (forward, dQ) or key row (dK, dV) walks the other side in shared-
 //      memory tiles with an online softmax; no [Tq, Tk] buffer exists, nothing is atomically accumulated;
 //   v3 on the GEMM kernels (llm.c's way): q·kᵀ, P·v and the four backward products run through the fast
-//      GEMM, with the two kernels below between them (a warp-per-row masked softmax, an elementwise dS).
+//      GEMM, with the two kernels below between them (a warp-per-row masked softmax, an elementwise dS);
+//   v4 v3 with fewer passes over the [B*H, Tq, Tk] buffers: the forward keeps P for the backward, dP = dO·vᵀ
+//      becomes dS in that product's epilogue (gemm_tiles.cuh), and the gradient products add into dQ, dK, dV.
 #include "kmerl_common.cuh"
+#include "gemm_tiles.cuh"
 
 __device__ __forceinline__ bool key_padded(const float* pad, int b, int Tk, int j) {
     return pad != nullptr && pad[(size_t) b * Tk + j] != 0.f;
@@ -155,8 +158,29 @@ extern "C" __global__ void kmerl_attention_v3_softmax_rows(int rows, int H, int 
     }
 }
 
-// Backward, elementwise over [B*H*Tq, Tk]: from the raw products S and dP = dO·vᵀ, P = exp(scale*S - lse),
-// PK = P*keep (for dV = PKᵀ·dO) and, in place of S, dS = P (keep dP - Drow) scale (for dQ and dK).
+// The softmax backward for one weight (query row, key j), from the raw product s = q·k and dp = (dO·vᵀ)[row, j]:
+// P = exp(scale*s - lse) (0 for a padded key or a fully padded row), dS = P (keep dp - Drow) scale and
+// PK = P*keep, returned as (dS, PK). v3's elementwise kernel and v4's product epilogue both use it.
+struct ScoreGrad {
+    float ds, pk;
+};
+__device__ __forceinline__ ScoreGrad score_grad(float s, float dp, int row, int j, int Tk, float lse, float drow,
+                                                const float* pad, int b, float scale, float dropout, uint64_t seed,
+                                                uint64_t offset) {
+    bool off = lse == -INFINITY || key_padded(pad, b, Tk, j);
+    float p = off ? 0.f : expf(s * scale - lse);
+    float keep = keep_factor(dropout, seed, offset, row, Tk, j);
+    return {p * (keep * dp - drow) * scale, p * keep};
+}
+
+// The same from the probability P the forward kept (no dropout): dS = P (dp - Drow) scale (padded keys and
+// fully padded rows have P = 0, so dS = 0 there too).
+__device__ __forceinline__ float score_grad_from_p(float p, float dp, float drow, float scale) {
+    return p * (dp - drow) * scale;
+}
+
+// Backward, elementwise over [B*H*Tq, Tk]: from the raw products S and dP = dO·vᵀ, PK = P*keep (for
+// dV = PKᵀ·dO) and, in place of S, dS (for dQ and dK).
 extern "C" __global__ void kmerl_attention_v3_dscores(int rows, int H, int Tq, int Tk, float* S, const float* dP,
                                                       const float* lse, const float* Drow, const float* pad,
                                                       float scale, float dropout, uint64_t seed, uint64_t offset,
@@ -164,25 +188,76 @@ extern "C" __global__ void kmerl_attention_v3_dscores(int rows, int H, int Tq, i
     int total = rows * Tk;
     GRID_STRIDE_LOOP(idx, total) {
         int row = idx / Tk, j = idx - row * Tk;
-        float l = lse[row];
-        bool off = l == -INFINITY || key_padded(pad, row / Tq / H, Tk, j);
-        float p = off ? 0.f : expf(S[idx] * scale - l);
-        float keep = keep_factor(dropout, seed, offset, row, Tk, j);
-        float dp = dP[idx];   // read before PK is written: the caller may pass the same buffer for both
-        S[idx] = p * (keep * dp - Drow[row]) * scale;
-        PK[idx] = p * keep;
+        // dP is read before PK is written: the caller may pass the same buffer for both
+        ScoreGrad g = score_grad(S[idx], dP[idx], row, j, Tk, lse[row], Drow[row], pad, row / Tq / H, scale, dropout,
+                                 seed, offset);
+        S[idx] = g.ds;
+        PK[idx] = g.pk;
     }
 }
 
-// Backward from kept probabilities (no dropout): P is the forward's softmax, dP = dO·vᵀ; in place of dP,
-// dS = P (dP - Drow) scale (padded keys and fully padded rows have P = 0, so dS = 0 there too).
+// Backward from kept probabilities: in place of dP, dS.
 extern "C" __global__ void kmerl_attention_v3_dscores_from_p(int rows, int Tk, const float* P, float* dP,
                                                              const float* Drow, float scale) {
     int total = rows * Tk;
     GRID_STRIDE_LOOP(idx, total) {
         int row = idx / Tk;
-        dP[idx] = P[idx] * (dP[idx] - Drow[row]) * scale;
+        dP[idx] = score_grad_from_p(P[idx], dP[idx], Drow[row], scale);
     }
+}
+
+// ------------------------------------------------------------------------- v4: dS in the product's epilogue
+// dP = dO·vᵀ runs on GEMM v7's tiling (gemm_tiles.cuh) and each of its elements becomes dS as it leaves the
+// registers: dP never reaches memory, which saves writing it and reading it back (2 x 4·B·H·Tq·Tk bytes).
+// The row the epilogue gets is the query row over all heads (b*H + h)*Tq + i, as lse and Drow are indexed.
+
+// From the raw scores S = q·kᵀ (P not kept): dS into dS, PK over S (each element read, then written, by the
+// thread that owns it).
+struct DScoresRecomputed {
+    float* S;
+    float* dS;
+    const float* lse;
+    const float* Drow;
+    const float* pad;
+    int H, Tq;
+    float scale, dropout;
+    uint64_t seed, offset;
+
+    __device__ __forceinline__ void operator()(int row, int j, float dp, int Tk) const {
+        size_t idx = (size_t) row * Tk + j;
+        ScoreGrad g = score_grad(S[idx], dp, row, j, Tk, lse[row], Drow[row], pad, row / Tq / H, scale, dropout, seed,
+                                 offset);
+        dS[idx] = g.ds;
+        S[idx] = g.pk;
+    }
+};
+
+// From the probabilities the forward kept.
+struct DScoresFromKeptP {
+    const float* P;
+    float* dS;
+    const float* Drow;
+    float scale;
+
+    __device__ __forceinline__ void operator()(int row, int j, float dp, int Tk) const {
+        size_t idx = (size_t) row * Tk + j;
+        dS[idx] = score_grad_from_p(P[idx], dp, Drow[row], scale);
+    }
+};
+
+#define V4_TILES 64, 64, 32, 32, 1, true   // GEMM v7's: 64x64 block tiles, register prefetch
+
+extern "C" __global__ void __launch_bounds__(128) kmerl_attention_v4_dp_to_dscores(
+        GEMM_OPERANDS, GemmBatch batch, int aColMajor, int bColMajor, float* S, float* dS, const float* lse,
+        const float* Drow, const float* pad, int H, int Tq, float scale, float dropout, uint64_t seed, uint64_t offset) {
+    gemm_warp_tiled<V4_TILES>(GEMM_OPERAND_ARGS, batch, aColMajor, bColMajor,
+                              DScoresRecomputed{S, dS, lse, Drow, pad, H, Tq, scale, dropout, seed, offset});
+}
+
+extern "C" __global__ void __launch_bounds__(128) kmerl_attention_v4_dp_to_dscores_kept(
+        GEMM_OPERANDS, GemmBatch batch, int aColMajor, int bColMajor, const float* P, float* dS, const float* Drow,
+        float scale) {
+    gemm_warp_tiled<V4_TILES>(GEMM_OPERAND_ARGS, batch, aColMajor, bColMajor, DScoresFromKeptP{P, dS, Drow, scale});
 }
 
 // ------------------------------------------------------------------------------------------ v2 fused

@@ -28,8 +28,13 @@ fi
 rm -f "$out/NO_KERNELS"
 for cu in "$src"/*.cu; do
   ptx="$out/$(basename "${cu%.cu}").ptx"
-  # Rebuild when the source or the shared header is newer than the PTX.
-  if [[ ! -f $ptx || $cu -nt $ptx || $src/kmerl_common.cuh -nt $ptx ]]; then
+  # Rebuild when the source or any shared header is newer than the PTX.
+  stale=0
+  [[ ! -f $ptx || $cu -nt $ptx ]] && stale=1
+  for header in "$src"/*.cuh; do
+    [[ $header -nt $ptx ]] && stale=1
+  done
+  if (( stale )); then
     "$nvcc" -ptx -arch="$arch" -O3 -lineinfo -I"$src" -o "$ptx" "$cu"
   fi
 done

@@ -61,6 +61,8 @@ public final class KernelRegistry {
                 + " no [Tq, Tk] buffer, no atomics");
         add("attention", "v3", "on the GEMMs (llm.c's way): q·kᵀ, P·v and the backward products through the fast GEMM,"
                 + " a warp-per-row masked softmax and an elementwise dS in between ([B*H, Tq, Tk] buffers)");
+        add("attention", "v4", "v3 with fewer passes: P kept for the backward (no dropout), dS in the epilogue of dO·vᵀ"
+                + " (dP never stored), gradients added to in the products' epilogues (not yet measured on a GPU)");
         add("adamw", "v1", "one launch per parameter: a grid-stride pass over p, g, m and v");
         add("adamw", "v2", "multi-tensor: up to 32 parameters of similar size per launch, their pointers passed by"
                 + " value (not yet measured on a GPU)");

@@ -241,17 +241,14 @@ public final class GpuKernelBench {
         Tensor go = normal(s);
         AttentionConfig cfg = AttentionConfig.noDropout(0.125f);
         double flops = 3.5 * 4.0 * s[0] * s[1] * s[2] * s[2] * s[3];   // forward + backward (2.5x)
-        // As a training step calls it: the forward may keep its probabilities for the backward. auto: each
-        // direction's default variant; keep: auto with kept probabilities on (v3 keeps P, the backward skips q·kᵀ).
-        org.kmerl.kernels.ops.CudaAttention attention = (org.kmerl.kernels.ops.CudaAttention) backend.attention();
-        for (String variant : new String[] {"v2", "v3", "auto", "keep"}) {
-            boolean previous = attention.setKeepProbabilities(variant.equals("keep"));
+        // As a training step calls it: the forward may keep its probabilities for the backward (v4 does, and
+        // its backward then skips q·kᵀ). auto: each direction's default variant.
+        for (String variant : new String[] {"v2", "v3", "v4", "auto"}) {
             boolean forced = variant.startsWith("v");
             time("attention_fwd_bw", "8x6x1200x64", forced ? "attention" : null, variant, flops, 0, () -> {
                 AttentionOps.Result r = AttentionOps.forward(q, k, v, null, cfg, true);
                 return AttentionOps.backward(q, k, v, null, cfg, r, go).q();
             });
-            attention.setKeepProbabilities(previous);
         }
     }
 

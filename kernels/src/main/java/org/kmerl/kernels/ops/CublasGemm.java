@@ -61,13 +61,18 @@ public final class CublasGemm {
         return 0;
     }
 
-    void gemm(CudaMatmul.GemmProblem p, Tensor a, Tensor b, Tensor out, Tensor bias) {
+    /** out = a·b (+ bias), or out += a·b (+ bias) when {@code accumulate}: beta = 1 over out's old (or bias) values. */
+    void gemm(CudaMatmul.GemmProblem p, Tensor a, Tensor b, Tensor out, Tensor bias, boolean accumulate) {
         if (!supports(p)) {
             throw new IllegalArgumentException("cuBLAS needs one unit stride per operand and one batch stride");
         }
-        float beta = 0f;
+        float beta = accumulate ? 1f : 0f;
         if (bias != null) {
-            out.copyFrom(bias.broadcastTo("addmm", out.shape()));
+            if (accumulate) {
+                out.addInPlace(bias);
+            } else {
+                out.copyFrom(bias.broadcastTo("addmm", out.shape()));
+            }
             beta = 1f;
         }
         boolean bRowMajor = p.sbn() == 1;

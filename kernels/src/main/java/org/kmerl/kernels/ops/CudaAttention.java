@@ -10,8 +10,11 @@ import org.kmerl.tensor.backend.AttentionKernels;
 /**
  * Attention (attention.cu). v1, the materialised reference, takes any size; v2, the fused kernels, head
  * sizes up to 128 (entry points for bounds 16/32/64/128 keep each thread's rows in registers); v3 runs
- * the products through the GEMM kernels with [B*H, Tq, Tk] buffers in between. Default: v3 while its
- * buffers stay under {@link #V3_BUFFER_LIMIT} bytes, else v2 (head sizes up to 128), else v1.
+ * the products through the GEMM kernels with [B*H, Tq, Tk] buffers in between; v4 is v3 with fewer passes
+ * over those buffers (P kept for the backward, dS computed in the epilogue of dO·vᵀ, gradients added to in
+ * the products' epilogues). Default: v3 while its buffers stay under {@link #V3_BUFFER_LIMIT} bytes, else
+ * v2 (head sizes up to 128), else v1; v4 only when chosen ({@code --kernel attention=v4}) until it has run
+ * on a card (written on 2026-11-26, after that day's GPU runs).
  */
 public final class CudaAttention implements AttentionKernels {
     private static final String MODULE = "attention";
@@ -20,17 +23,10 @@ public final class CudaAttention implements AttentionKernels {
     /** Largest [B*H, Tq, Tk] float buffer v3 may allocate by default (it needs three in backward). */
     static final long V3_BUFFER_LIMIT = 1L << 30;
     /**
-     * Largest probabilities buffer v3 keeps from a forward for its backward: one per attention layer stays
+     * Largest probabilities buffer v4 keeps from a forward for its backward: one per attention layer stays
      * alive until the backward, so a 12-layer model at this size holds 6 GiB of them.
      */
     static final long KEEP_LIMIT = 1L << 29;
-    /**
-     * Kept probabilities are off by default until their first run on a card (written on 2026-11-26 after
-     * that day's GPU runs): {@code KMERL_ATTENTION_KEEP=1} or {@code -Dkmerl.attention.keep=true} turns them
-     * on, as the parity tests do through {@link #setKeepProbabilities}.
-     */
-    private volatile boolean keep = "1".equals(System.getenv("KMERL_ATTENTION_KEEP"))
-            || Boolean.getBoolean("kmerl.attention.keep");
     private final DeviceKernels kernels;
     private final CudaMatmul matmul;
 
@@ -79,38 +75,36 @@ public final class CudaAttention implements AttentionKernels {
     private String variant(Dims s, boolean backward) {
         boolean v3fits = s.scoreBytes() <= V3_BUFFER_LIMIT;
         String auto = v3fits ? "v3" : s.bound() > 0 ? "v2" : "v1";
-        String v = kernels.registry().forced("attention").orElse(auto);
+        String v = kernels.registry().forced("attention").orElse(auto);   // v4: forced only, for now
         if (v.equals("v2") && s.bound() < 0) {
             throw new IllegalArgumentException("attention v2 takes head sizes up to 128, got " + Math.max(s.d(), s.dv()));
         }
         return v;
     }
 
+    private static boolean onGemm(String variant) {
+        return variant.equals("v3") || variant.equals("v4");
+    }
+
     /**
-     * v3 reads q, k and v only through the GEMMs and kᵀ/vᵀ copies, which take any strides, so head-split
+     * v3 and v4 read q, k and v only through the GEMMs and kᵀ/vᵀ copies, which take any strides, so head-split
      * views skip AttentionOps' dense copies (80 of the 113 copies of a 12-lead K-MERL step).
      */
     @Override
     public boolean readsViews(Tensor q, Tensor k, Tensor v) {
         Dims s = Dims.of(q, k, v);
-        return variant(s, false).equals("v3") && variant(s, true).equals("v3");
+        return onGemm(variant(s, false)) && onGemm(variant(s, true));
     }
 
     /**
-     * v3 without dropout keeps P for the backward: its softmax writes P into a [B*H, Tq, Tk] buffer anyway,
+     * v4 without dropout keeps P for the backward: its softmax writes P into a [B*H, Tq, Tk] buffer anyway,
      * and the backward then skips recomputing q·kᵀ (one of its four products) and the exp of every score.
      */
     @Override
     public boolean keepsProbabilities(Tensor q, Tensor k, Tensor v, AttentionConfig config) {
         Dims s = Dims.of(q, k, v);
-        return keep && config.dropout() == 0f && s.scoreBytes() <= KEEP_LIMIT && readsViews(q, k, v);
-    }
-
-    /** Turns kept probabilities on or off (see {@code keep}); returns the previous setting. */
-    public boolean setKeepProbabilities(boolean on) {
-        boolean previous = keep;
-        keep = on;
-        return previous;
+        return config.dropout() == 0f && s.scoreBytes() <= KEEP_LIMIT && variant(s, false).equals("v4")
+                && variant(s, true).equals("v4");
     }
 
     private Object[] common(Dims s, Tensor q, Tensor k, Tensor v, Tensor pad, AttentionConfig c) {
@@ -131,8 +125,8 @@ public final class CudaAttention implements AttentionKernels {
         if (s.bh() == 0 || s.tq() == 0) {
             return;
         }
-        if (!variant(s, false).equals("v3") || config.dropout() != 0f) {
-            throw new IllegalStateException("attention kept probabilities only with v3 and no dropout");
+        if (!onGemm(variant(s, false)) || config.dropout() != 0f) {
+            throw new IllegalStateException("attention keeps probabilities only on the GEMMs (v3, v4) and without dropout");
         }
         forwardOnGemm(s, q, k, v, keyPadding, config, out, lse, probabilities);
     }
@@ -144,7 +138,7 @@ public final class CudaAttention implements AttentionKernels {
             return;
         }
         String variant = variant(s, false);
-        if (variant.equals("v3")) {
+        if (onGemm(variant)) {
             try (Tensor scores = kernels.scratch(DType.FLOAT32, s.b(), s.h(), s.tq(), s.tk())) {
                 forwardOnGemm(s, q, k, v, keyPadding, config, out, lse, scores);
             }
@@ -180,11 +174,15 @@ public final class CudaAttention implements AttentionKernels {
              Tensor vT = v.transpose(2, 3).contiguous();
              Tensor ds = kernels.scratch(DType.FLOAT32, s.b(), s.h(), s.tq(), s.tk())) {
             rowDot(s, gradOut, out, drow);
-            matmul.gemm(gradOut, vT, ds, null);
-            kernels.kernel(MODULE, "kmerl_attention_v3_dscores_from_p").launch(
-                    Grid.linear(rows * s.tk(), DeviceKernels.THREADS), rows, s.tk(), CudaStorage.at(probabilities),
-                    CudaStorage.at(ds), CudaStorage.at(drow), config.scale());
-            gradientProducts(ds, probabilities, q, k, gradOut, gradQ, gradK, gradV);
+            boolean fused = matmul.launchFused(kernels.kernel(MODULE, "kmerl_attention_v4_dp_to_dscores_kept"), gradOut, vT,
+                    ds, CudaStorage.at(probabilities), CudaStorage.at(ds), CudaStorage.at(drow), config.scale());
+            if (!fused) {   // operands the warp-tiled loads do not take (a length not a multiple of 4)
+                matmul.gemm(gradOut, vT, ds, null);
+                kernels.kernel(MODULE, "kmerl_attention_v3_dscores_from_p").launch(
+                        Grid.linear(rows * s.tk(), DeviceKernels.THREADS), rows, s.tk(), CudaStorage.at(probabilities),
+                        CudaStorage.at(ds), CudaStorage.at(drow), config.scale());
+            }
+            gradientProducts(ds, probabilities, q, k, gradOut, gradQ, gradK, gradV, true);
         }
     }
 
@@ -199,8 +197,9 @@ public final class CudaAttention implements AttentionKernels {
         try (Tensor drow = kernels.scratch(DType.FLOAT32, rows)) {
             rowDot(s, gradOut, out, drow);
             String variant = variant(s, true);
-            if (variant.equals("v3")) {
-                backwardOnGemm(s, q, k, v, keyPadding, config, lse, gradOut, drow, gradQ, gradK, gradV);
+            if (onGemm(variant)) {
+                backwardOnGemm(s, q, k, v, keyPadding, config, lse, gradOut, drow, gradQ, gradK, gradV,
+                        variant.equals("v4"));
                 return;
             }
             if (variant.equals("v2")) {
@@ -257,23 +256,32 @@ public final class CudaAttention implements AttentionKernels {
     }
 
     /**
-     * Recomputes S = q·kᵀ, gets dP = dO·vᵀ, turns both into dS and PK = P∘keep (one elementwise kernel), then
-     * dQ += dS·k, dK += dSᵀ·q, dV += PKᵀ·dO (the gradients may already hold values: they are added to).
+     * Recomputes S = q·kᵀ, gets dP = dO·vᵀ, turns both into dS and PK = P∘keep, then dQ += dS·k, dK += dSᵀ·q,
+     * dV += PKᵀ·dO (the gradients may already hold values: they are added to). v3: dP through memory and one
+     * elementwise kernel, dS in place of S and PK in place of dP; v4 ({@code fused}): dS and PK from the
+     * epilogue of dO·vᵀ, dS into the second buffer and PK in place of S, and the gradients added to by the
+     * products themselves.
      */
     private void backwardOnGemm(Dims s, Tensor q, Tensor k, Tensor v, Tensor pad, AttentionConfig c, Tensor lse,
-                                Tensor gradOut, Tensor drow, Tensor gradQ, Tensor gradK, Tensor gradV) {
+                                Tensor gradOut, Tensor drow, Tensor gradQ, Tensor gradK, Tensor gradV, boolean fused) {
         int rows = s.bh() * s.tq();
         try (Tensor kT = k.transpose(2, 3).contiguous(); Tensor vT = v.transpose(2, 3).contiguous();
              Tensor scores = kernels.scratch(DType.FLOAT32, s.b(), s.h(), s.tq(), s.tk());
-             Tensor dp = kernels.scratch(DType.FLOAT32, s.b(), s.h(), s.tq(), s.tk())) {
+             Tensor second = kernels.scratch(DType.FLOAT32, s.b(), s.h(), s.tq(), s.tk())) {
             matmul.gemm(q, kT, scores, null);
-            matmul.gemm(gradOut, vT, dp, null);
-            Tensor kept = dp;   // dP is read before PK is written at the same index, so PK can reuse its buffer
+            if (fused && matmul.launchFused(kernels.kernel(MODULE, "kmerl_attention_v4_dp_to_dscores"), gradOut, vT, second,
+                    CudaStorage.at(scores), CudaStorage.at(second), CudaStorage.at(lse), CudaStorage.at(drow),
+                    CudaStorage.atOrNull(pad), s.h(), s.tq(), c.scale(), c.dropout(), c.seed(), c.offset())) {
+                gradientProducts(second, scores, q, k, gradOut, gradQ, gradK, gradV, true);
+                return;
+            }
+            matmul.gemm(gradOut, vT, second, null);
+            // dP is read before PK is written at the same index, so PK can reuse its buffer
             kernels.kernel(MODULE, "kmerl_attention_v3_dscores").launch(Grid.linear(rows * s.tk(), DeviceKernels.THREADS),
-                    rows, s.h(), s.tq(), s.tk(), CudaStorage.at(scores), CudaStorage.at(dp), CudaStorage.at(lse),
+                    rows, s.h(), s.tq(), s.tk(), CudaStorage.at(scores), CudaStorage.at(second), CudaStorage.at(lse),
                     CudaStorage.at(drow), CudaStorage.atOrNull(pad), c.scale(), c.dropout(), c.seed(), c.offset(),
-                    CudaStorage.at(kept));
-            gradientProducts(scores, kept, q, k, gradOut, gradQ, gradK, gradV);
+                    CudaStorage.at(second));
+            gradientProducts(scores, second, q, k, gradOut, gradQ, gradK, gradV, fused);
         }
     }
 
@@ -284,18 +292,25 @@ public final class CudaAttention implements AttentionKernels {
                 CudaStorage.at(gradOut), CudaStorage.at(out), CudaStorage.at(drow));
     }
 
-    /** The three products that end a v3 backward: dQ += dS·k, dK += dSᵀ·q, dV += PKᵀ·dO. */
+    /**
+     * The three products that end a v3/v4 backward: dQ += dS·k, dK += dSᵀ·q, dV += PKᵀ·dO; {@code inEpilogue}
+     * (v4): the products add to the gradients themselves, else each goes to a scratch buffer and is added.
+     */
     private void gradientProducts(Tensor ds, Tensor pk, Tensor q, Tensor k, Tensor gradOut, Tensor gradQ, Tensor gradK,
-                                  Tensor gradV) {
-        accumulate(ds, k, gradQ);
+                                  Tensor gradV, boolean inEpilogue) {
+        accumulate(ds, k, gradQ, inEpilogue);
         try (Tensor dsT = ds.transpose(2, 3); Tensor pkT = pk.transpose(2, 3)) {
-            accumulate(dsT, q, gradK);
-            accumulate(pkT, gradOut, gradV);
+            accumulate(dsT, q, gradK, inEpilogue);
+            accumulate(pkT, gradOut, gradV, inEpilogue);
         }
     }
 
     /** grad += a·b. */
-    private void accumulate(Tensor a, Tensor b, Tensor grad) {
+    private void accumulate(Tensor a, Tensor b, Tensor grad, boolean inEpilogue) {
+        if (inEpilogue && grad.isContiguous()) {
+            matmul.gemmAccumulate(a, b, grad);
+            return;
+        }
         try (Tensor product = kernels.scratch(DType.FLOAT32, grad.shape())) {
             matmul.gemm(a, b, product, null);
             grad.addInPlace(product);

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import org.kmerl.kernels.runtime.CudaStorage;
 import org.kmerl.kernels.runtime.Grid;
+import org.kmerl.kernels.runtime.Kernel;
 import org.kmerl.tensor.Tensor;
 import org.kmerl.tensor.backend.MatmulKernels;
 import org.kmerl.tensor.backend.ReduceOp;
@@ -58,13 +59,29 @@ public final class CudaMatmul implements MatmulKernels {
 
     /** out = a·b (+ bias over columns); out dense. */
     void gemm(Tensor a, Tensor b, Tensor out, Tensor bias) {
+        gemm(a, b, out, bias, false);
+    }
+
+    /**
+     * out += a·b (out dense): the kernels add to the output in their epilogue (BLAS's beta = 1), so a
+     * gradient needs neither a scratch product nor a pass to add it.
+     */
+    public void gemmAccumulate(Tensor a, Tensor b, Tensor out) {
+        gemm(a, b, out, null, true);
+    }
+
+    private void gemm(Tensor a, Tensor b, Tensor out, Tensor bias, boolean accumulate) {
         CudaReductions.requireDense(out);
         GemmProblem p = GemmProblem.of(a, b, out);
         if (p.m() == 0 || p.n() == 0) {
             return;
         }
         if (p.k() == 0) {
-            if (bias == null) {
+            if (accumulate) {
+                if (bias != null) {
+                    out.addInPlace(bias);
+                }
+            } else if (bias == null) {
                 out.fill(0f);
             } else {
                 out.copyFrom(bias.broadcastTo("addmm", out.shape()));
@@ -75,18 +92,18 @@ public final class CudaMatmul implements MatmulKernels {
         String variant = forced.orElseGet(() -> defaultVariant(p));
         int splits = forced.isEmpty() && !variant.equals("v0") ? splitsFor(p) : 1;
         if (splits > 1) {
-            splitK(a, b, out, bias, p, splits);
+            splitK(a, b, out, bias, p, splits, accumulate);
             return;
         }
-        launch(variant, p, a, b, out, bias);
+        launch(variant, p, a, b, out, bias, accumulate);
     }
 
-    private void launch(String variant, GemmProblem p, Tensor a, Tensor b, Tensor out, Tensor bias) {
+    private void launch(String variant, GemmProblem p, Tensor a, Tensor b, Tensor out, Tensor bias, boolean accumulate) {
         if (variant.equals("v0")) {
             if (!cublas.available()) {
                 throw new IllegalStateException("gemm=v0 (cuBLAS) was asked for, but " + cublas.reason());
             }
-            cublas.gemm(p, a, b, out, bias);
+            cublas.gemm(p, a, b, out, bias, accumulate);
             return;
         }
         boolean warpTiled = List.of("v5", "v6", "v7", "v8").contains(variant);
@@ -94,7 +111,7 @@ public final class CudaMatmul implements MatmulKernels {
             variant = "v3";   // the float4 variants' alignment rules do not hold for these operands
         }
         Object[] args = {p.m(), p.n(), p.k(), CudaStorage.base(a), a.offset(), p.sam(), p.sak(), CudaStorage.base(b),
-                b.offset(), p.sbk(), p.sbn(), CudaStorage.at(out), CudaStorage.atOrNull(bias), p.batchStruct()};
+                b.offset(), p.sbk(), p.sbn(), CudaStorage.at(out), CudaStorage.atOrNull(bias), accumulate, p.batchStruct()};
         int batch = p.batch();
         switch (variant) {
             case "v1" -> kernels.kernel(MODULE, "kmerl_gemm_v1_naive")
@@ -120,6 +137,27 @@ public final class CudaMatmul implements MatmulKernels {
             }
             default -> throw new IllegalArgumentException("unknown gemm variant " + variant);
         }
+    }
+
+    /**
+     * Launches {@code kernel}, a kernel built on gemm_tiles.cuh's warp-tiled product with GEMM v7's 64x64 tiles
+     * and its own epilogue (attention v4's dS), on a·b: the operands, their batch layout and orientation, then
+     * {@code epilogueArgs}. {@code out} gives the product's shape and batch layout (the epilogue decides what is
+     * written). Returns false, launching nothing, when the operands do not suit the warp-tiled loads; the caller
+     * then takes its unfused way.
+     */
+    boolean launchFused(Kernel kernel, Tensor a, Tensor b, Tensor out, Object... epilogueArgs) {
+        CudaReductions.requireDense(out);
+        GemmProblem p = GemmProblem.of(a, b, out);
+        if (!p.warpTileable() || p.m() == 0 || p.n() == 0) {
+            return false;
+        }
+        Object[] operands = {p.m(), p.n(), p.k(), CudaStorage.base(a), a.offset(), p.sam(), p.sak(), CudaStorage.base(b),
+                b.offset(), p.sbk(), p.sbn(), p.batchStruct(), p.aLayout() == Major.COLUMN, p.bLayout() == Major.COLUMN};
+        Object[] args = Arrays.copyOf(operands, operands.length + epilogueArgs.length);
+        System.arraycopy(epilogueArgs, 0, args, operands.length, epilogueArgs.length);
+        kernel.launch(Grid.of(ceil(p.n(), 64), ceil(p.m(), 64), p.batch(), 128, 1), args);
+        return true;
     }
 
     private String defaultVariant(GemmProblem p) {
@@ -165,15 +203,36 @@ public final class CudaMatmul implements MatmulKernels {
     }
 
     /**
+     * How K is cut: {@code full} chunks of {@code chunk} (a multiple of 16), then {@code rest} (< chunk) more.
+     * A shorter last chunk is a launch of its own on few blocks (at [4096, 256] x 4096 cut in 5: 256 blocks
+     * of the smallest product after 1,024 of the others), so a count within 2 of the one asked for that cuts
+     * K into equal chunks of at least MIN_CHUNK is taken instead (4 x 1024 there).
+     */
+    record KChunks(int chunk, int full, int rest) {
+        static KChunks of(int k, int splits) {
+            for (int d = 0; d <= 2; d++) {
+                for (int s : new int[] {splits - d, splits + d}) {
+                    if (s >= 2 && k % (16 * s) == 0 && k / s >= MIN_CHUNK) {
+                        return new KChunks(k / s, s, 0);
+                    }
+                }
+            }
+            int chunk = roundUp(k / splits, 16);
+            return new KChunks(chunk, k / chunk, k - k / chunk * chunk);
+        }
+    }
+
+    /**
      * out = Σ_s a[..., :, K_s]·b[..., K_s, :] (+ bias): the equal chunks as one batched product (the
      * chunk index a new leading batch axis of strided views, so no operand is copied), a shorter last
-     * chunk as one more product, then a sum over the chunk axis in chunk order.
+     * chunk (if any) as one more product, then a sum over the chunk axis in chunk order.
      */
-    private void splitK(Tensor a, Tensor b, Tensor out, Tensor bias, GemmProblem p, int splits) {
+    private void splitK(Tensor a, Tensor b, Tensor out, Tensor bias, GemmProblem p, int splits, boolean accumulate) {
         int r = a.rank();
-        int chunk = roundUp(p.k() / splits, 16);
-        int full = p.k() / chunk;
-        int rest = p.k() - full * chunk;
+        KChunks cut = KChunks.of(p.k(), splits);
+        int chunk = cut.chunk();
+        int full = cut.full();
+        int rest = cut.rest();
         int[] workShape = new int[r + 1];
         workShape[0] = full + (rest > 0 ? 1 : 0);
         System.arraycopy(out.shape(), 0, workShape, 1, r);
@@ -190,7 +249,14 @@ public final class CudaMatmul implements MatmulKernels {
             }
             boolean[] axes = new boolean[r + 1];
             axes[0] = true;
-            reductions.reduce(ReduceOp.SUM, work, axes, out);
+            if (accumulate) {
+                try (Tensor sum = Tensor.empty(out.dtype(), out.device(), out.shape())) {
+                    reductions.reduce(ReduceOp.SUM, work, axes, sum);
+                    out.addInPlace(sum);
+                }
+            } else {
+                reductions.reduce(ReduceOp.SUM, work, axes, out);
+            }
         }
         if (bias != null) {
             out.addInPlace(bias);
@@ -199,7 +265,7 @@ public final class CudaMatmul implements MatmulKernels {
 
     private void gemmNoSplit(Tensor a, Tensor b, Tensor out) {
         GemmProblem p = GemmProblem.of(a, b, out);
-        launch(kernels.registry().forced("gemm").orElseGet(() -> defaultVariant(p)), p, a, b, out, null);
+        launch(kernels.registry().forced("gemm").orElseGet(() -> defaultVariant(p)), p, a, b, out, null, false);
     }
 
     /** The first parts*chunk of {@code axis} viewed as [parts, chunk], the parts axis moved to the front (a view). */

@@ -23,6 +23,7 @@ import org.kmerl.tensor.trace.Tracer;
  * 7.8 µs for 9, against 8.5 and 15.1 µs with one JCuda pointer per argument (LaunchOverheadBench).
  * {@code KMERL_CUDA_PACKED=0} goes back to one pointer per argument. With {@code KMERL_CUDA_SYNC=1} every
  * launch waits for the kernel, so an asynchronous fault is reported at the kernel that caused it;
+ * every launch's arguments are first checked against the kernel's PTX parameters ({@link KernelSignature});
  * with {@code KMERL_CUDA_PROFILE=1}, or while a {@link Tracer} records, every launch is timed by
  * {@link KernelProfile}.
  */
@@ -33,11 +34,13 @@ public final class Kernel {
     private final String name;
     private final CUfunction function;
     private final CudaContext context;
+    private final KernelSignature signature;
 
-    Kernel(String name, CUfunction function, CudaContext context) {
+    Kernel(String name, CUfunction function, CudaContext context, KernelSignature signature) {
         this.name = name;
         this.function = function;
         this.context = context;
+        this.signature = signature;
     }
 
     public String name() {
@@ -48,6 +51,7 @@ public final class Kernel {
         if (grid.gridX() == 0 || grid.gridY() == 0 || grid.gridZ() == 0) {
             return;
         }
+        signature.check(args);
         if (KernelProfile.ENABLED || Tracer.isActive()) {
             KernelProfile.timed(name, context, grid, () -> launchChosen(grid, args));
         } else {

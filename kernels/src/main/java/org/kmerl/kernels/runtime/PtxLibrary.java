@@ -53,19 +53,21 @@ public final class PtxLibrary {
             } catch (CudaException e) {
                 throw new IllegalStateException("kernel " + name + " not found in " + module + ".ptx: " + e.getMessage(), e);
             }
-            return new Kernel(name, function, context);
+            return new Kernel(name, function, context, KernelSignature.parse(ptxSource(module), name));
         });
     }
 
-    /** The PTX text of a module (for {@code kmerl kernels ptx}). */
+    private static final Map<String, String> SOURCES = new ConcurrentHashMap<>();
+
+    /** The PTX text of a module (for {@code kmerl kernels ptx}, and each kernel's {@link KernelSignature}). */
     public static String ptxSource(String module) {
-        return new String(read(module), StandardCharsets.UTF_8);
+        return SOURCES.computeIfAbsent(module, m -> new String(read(m), StandardCharsets.UTF_8));
     }
 
     private CUmodule module(String name) {
         return modules.computeIfAbsent(name, n -> {
             context.bind();
-            byte[] ptx = read(n);
+            byte[] ptx = ptxSource(n).getBytes(StandardCharsets.UTF_8);
             byte[] terminated = Arrays.copyOf(ptx, ptx.length + 1);   // the driver expects a NUL-terminated image
             CUmodule module = new CUmodule();
             try {

@@ -1,65 +1,65 @@
 package org.kmerl.kernels.parity;
 
 import org.junit.jupiter.api.Test;
-import org.kmerl.kernels.ops.CudaAttention;
 import org.kmerl.tensor.AttentionOps;
 import org.kmerl.tensor.Tensor;
 import org.kmerl.tensor.backend.AttentionConfig;
 import org.kmerl.tensor.testing.TestData;
 
-/** Attention forward and backward, both variants: odd lengths, key padding (a fully padded row too), dropout. */
+/**
+ * Attention forward and backward, every variant: odd lengths, key padding (a fully padded row too), dropout.
+ * v4 fuses dS into a product where the key count is a multiple of 4 (36, 40 below) and falls back elsewhere.
+ */
 class AttentionParityTest {
     // B, H, Tq, Tk, D, Dv
     private static final int[][] SHAPES = {
         {2, 3, 5, 7, 8, 8}, {1, 2, 33, 65, 64, 64}, {2, 1, 17, 17, 16, 16}, {1, 2, 70, 40, 128, 128}, {2, 2, 9, 11, 24, 40},
+        {2, 3, 21, 36, 24, 16},
     };
 
     @Test
     void forwardAndBackward() {
-        CudaAttention attention = (CudaAttention) Gpu.backend().attention();
-        boolean previous = attention.setKeepProbabilities(true);   // off by default until it has run on a card
-        try {
-            Gpu.forEachVariant("attention", variant -> {
-                TestData data = new TestData(13);
-                for (int[] s : SHAPES) {
-                    for (int mode = 0; mode < 3; mode++) {
-                        check(data, variant, s, mode);
-                    }
+        Gpu.forEachVariant("attention", variant -> {
+            TestData data = new TestData(13);
+            for (int[] s : SHAPES) {
+                for (int mode = 0; mode < 3; mode++) {
+                    check(data, variant, s, mode);
                 }
-            });
-        } finally {
-            attention.setKeepProbabilities(previous);
-        }
+            }
+        });
     }
 
     /**
      * q, k and v as the model makes them: head-split views [B, H, T, D] of one packed [B, T, 3, H, D]
-     * projection (v3 reads them through their strides, v1 and v2 get dense copies), with key padding.
+     * projection (v3 and v4 read them through their strides, v1 and v2 get dense copies), with key padding.
      */
     @Test
     void headSplitViews() {
         Gpu.forEachVariant("attention", variant -> {
             TestData data = new TestData(14);
-            int b = 2, t = 37, h = 3, d = 16;
-            Tensor packed = data.normal(b, t, 3, h, d);
-            Tensor gradOut = data.normal(b, h, t, d);
-            float[] p = new float[b * t];
-            p[t - 1] = 1f;
-            p[2 * t - 3] = 1f;
-            Tensor pad = Tensor.of(p, b, t);
-            AttentionConfig config = AttentionConfig.noDropout(0.25f);
-            Tensor[] cpu = heads(packed);
-            Tensor[] gpu = heads(Gpu.on(packed));
-            AttentionOps.Result expected = AttentionOps.forward(cpu[0], cpu[1], cpu[2], pad, config);
-            AttentionOps.Result got = AttentionOps.forward(gpu[0], gpu[1], gpu[2], Gpu.on(pad), config);
-            Gpu.assertClose(expected.out(), got.out(), 1e-4, 1e-5, variant + " views out");
-            AttentionOps.Grads eg = AttentionOps.backward(cpu[0], cpu[1], cpu[2], pad, config, expected.out(), expected.lse(),
-                    gradOut);
-            AttentionOps.Grads gg = AttentionOps.backward(gpu[0], gpu[1], gpu[2], Gpu.on(pad), config, got.out(), got.lse(),
-                    Gpu.on(gradOut));
-            Gpu.assertClose(eg.q(), gg.q(), 1e-4, 1e-4, variant + " views dq");
-            Gpu.assertClose(eg.k(), gg.k(), 1e-4, 1e-4, variant + " views dk");
-            Gpu.assertClose(eg.v(), gg.v(), 1e-4, 1e-4, variant + " views dv");
+            for (int t : new int[] {37, 36}) {   // 36 keys: v4's fused dS path
+                int b = 2, h = 3, d = 16;
+                Tensor packed = data.normal(b, t, 3, h, d);
+                Tensor gradOut = data.normal(b, h, t, d);
+                float[] p = new float[b * t];
+                p[t - 1] = 1f;
+                p[2 * t - 3] = 1f;
+                Tensor pad = Tensor.of(p, b, t);
+                AttentionConfig config = AttentionConfig.noDropout(0.25f);
+                Tensor[] cpu = heads(packed);
+                Tensor[] gpu = heads(Gpu.on(packed));
+                String what = variant + " views T=" + t;
+                AttentionOps.Result expected = AttentionOps.forward(cpu[0], cpu[1], cpu[2], pad, config);
+                AttentionOps.Result got = AttentionOps.forward(gpu[0], gpu[1], gpu[2], Gpu.on(pad), config, true);
+                Gpu.assertClose(expected.out(), got.out(), 1e-4, 1e-5, what + " out");
+                AttentionOps.Grads eg = AttentionOps.backward(cpu[0], cpu[1], cpu[2], pad, config, expected.out(),
+                        expected.lse(), gradOut);
+                AttentionOps.Grads gg = AttentionOps.backward(gpu[0], gpu[1], gpu[2], Gpu.on(pad), config, got,
+                        Gpu.on(gradOut));
+                Gpu.assertClose(eg.q(), gg.q(), 1e-4, 1e-4, what + " dq");
+                Gpu.assertClose(eg.k(), gg.k(), 1e-4, 1e-4, what + " dk");
+                Gpu.assertClose(eg.v(), gg.v(), 1e-4, 1e-4, what + " dv");
+            }
         });
     }
 
@@ -89,11 +89,11 @@ class AttentionParityTest {
         Tensor gradOut = data.normal(b, h, tq, dv);
         AttentionOps.Grads eg = AttentionOps.backward(q, k, v, pad, config, expected.out(), expected.lse(), gradOut);
         // Both ways to the backward: recomputing the probabilities, and from those the forward kept for it
-        // (v3 without dropout keeps them; the others ignore the request).
+        // (v4 without dropout keeps them; the others ignore the request).
         for (boolean keep : new boolean[] {false, true}) {
             AttentionOps.Result got = AttentionOps.forward(Gpu.on(q), Gpu.on(k), Gpu.on(v), gpuPad, config, keep);
             String how = what + (keep ? " (probabilities kept)" : "");
-            org.junit.jupiter.api.Assertions.assertEquals(keep && variant.endsWith("v3") && mode < 2,
+            org.junit.jupiter.api.Assertions.assertEquals(keep && variant.endsWith("v4") && mode < 2,
                     got.probabilities() != null, how + ": kept probabilities");
             Gpu.assertClose(expected.out(), got.out(), 1e-4, 1e-5, how + " out");
             Gpu.assertClose(expected.lse(), got.lse(), 1e-5, 1e-5, how + " lse");

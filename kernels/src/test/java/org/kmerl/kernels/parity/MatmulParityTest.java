@@ -1,6 +1,7 @@
 package org.kmerl.kernels.parity;
 
 import org.junit.jupiter.api.Test;
+import org.kmerl.kernels.ops.CudaMatmul;
 import org.kmerl.tensor.MatmulOps;
 import org.kmerl.tensor.Tensor;
 import org.kmerl.tensor.testing.TestData;
@@ -53,6 +54,31 @@ class MatmulParityTest {
                     MatmulOps.matmul(Gpu.permuted(Gpu.on(heads)), Gpu.on(keys).transpose(2, 3)), 1e-5, atol(16),
                     variant + " permuted batch, transposed B");
         });
+    }
+
+    /**
+     * out += a·b through every variant's epilogue (and, unforced, through split-K's sum for the long-K shape),
+     * on an output that already holds values.
+     */
+    @Test
+    void accumulateIntoTheOutput() {
+        CudaMatmul matmul = (CudaMatmul) Gpu.backend().matmul();
+        TestData data = new TestData(8);
+        java.util.function.BiConsumer<String, int[]> check = (what, s) -> {
+            int batch = s[0], m = s[1], n = s[2], k = s[3];
+            Tensor a = data.normal(batch, m, k);
+            Tensor b = data.normal(batch, k, n);
+            Tensor before = data.normal(batch, m, n);
+            Tensor out = Gpu.on(before);
+            matmul.gemmAccumulate(Gpu.on(a), Gpu.on(b.transpose(1, 2).contiguous()).transpose(1, 2), out);
+            Gpu.assertClose(before.add(MatmulOps.matmul(a, b)), out, 1e-5, atol(k), what + " " + java.util.Arrays.toString(s));
+        };
+        Gpu.forEachVariant("gemm", variant -> {
+            for (int[] s : new int[][] {{1, 3, 5, 7}, {2, 33, 20, 17}, {3, 64, 36, 64}, {1, 129, 130, 131}}) {
+                check.accept(variant + " accumulate", s);
+            }
+        });
+        check.accept("split-K accumulate", new int[] {1, 96, 160, 4096});
     }
 
     /**

@@ -1,0 +1,187 @@
+// The tiling shared by the warp-tiled GEMM kernels (gemm.cu's v5 to v8) and the kernels that fuse an
+// elementwise step into a product's output (attention.cu's v4): the operands and their batch layout,
+// the warp-tiled main loop, and the epilogue that writes each output element.
+#pragma once
+#include "kmerl_common.cuh"
+
+// A[b] (m, k) at aOff + m*sam + k*sak, B[b] (k, n) at bOff + k*sbk + n*sbn; the batch index b decomposed
+// over GemmBatch (blockIdx.z).
+#define GEMM_OPERANDS int M, int N, int K, const float* A, int aOff, int sam, int sak, \
+                      const float* B, int bOff, int sbk, int sbn
+#define GEMM_OPERAND_ARGS M, N, K, A, aOff, sam, sak, B, bOff, sbk, sbn
+
+struct GemmBatch {
+    int rank;
+    int size[KMERL_MAX_RANK];
+    int aStride[KMERL_MAX_RANK];
+    int bStride[KMERL_MAX_RANK];
+};
+
+// Unrolled over every slot for the reason given at strided_offset (kmerl_common.cuh).
+__device__ __forceinline__ void batch_offsets(int z, const GemmBatch& bt, int& ao, int& bo) {
+#pragma unroll
+    for (int a = KMERL_MAX_RANK - 1; a >= 0; --a) {
+        if (a < bt.rank) {
+            int n = bt.size[a];
+            int q = z / n;
+            int c = z - q * n;
+            ao += c * bt.aStride[a];
+            bo += c * bt.bStride[a];
+            z = q;
+        }
+    }
+}
+
+// The plain epilogue: C (dense [batch, M, N]) = A·B (+ bias[n]) (+ C's old value when accumulating: the
+// BLAS beta = 1, so a gradient is added to without a scratch product and an extra pass).
+struct StoreC {
+    float* C;
+    const float* bias;
+    int accumulate;
+
+    // row: the output row over all batches (batch * M + m); the element is C[row * N + n].
+    __device__ __forceinline__ void operator()(int row, int n, float acc, int N) const {
+        size_t idx = (size_t) row * N + n;
+        float v = acc + (bias ? bias[n] : 0.f);
+        C[idx] = accumulate ? C[idx] + v : v;
+    }
+};
+
+// aColMajor: A(m, k) at m + k*sak (sam == 1), else at m*sam + k (sak == 1); bColMajor likewise for B(k, n).
+// The host checks that the contiguous axis's length and every offset and stride are multiples of 4.
+// The block tile BM x BN is split among 4 warps of WM x WN; each thread computes TM x TN outputs in each of
+// WMITER x WNITER warp sub-tiles. gemm.cu's v5 and v8 instantiate it with 128x128 block tiles, v6 and v7
+// with 64x64; every output element goes through the epilogue (StoreC, or attention.cu's fused ones).
+template <int W_BM, int W_BN, int W_WM, int W_WN, int W_WNITER, bool PREFETCH, class Epilogue>
+__device__ __forceinline__ void gemm_warp_tiled(GEMM_OPERANDS, GemmBatch batch, int aColMajor, int bColMajor,
+                                                const Epilogue& out) {
+    constexpr int W_BK = 16, W_TM = 8, W_TN = 4, W_THREADS = 128;
+    constexpr int W_WMITER = (W_WM * W_WN) / (32 * W_TM * W_TN * W_WNITER);
+    constexpr int W_WSUBM = W_WM / W_WMITER;
+    constexpr int W_WSUBN = W_WN / W_WNITER;
+    constexpr int A_LOADS = W_BK * W_BM / (4 * W_THREADS), B_LOADS = W_BK * W_BN / (4 * W_THREADS);
+    static_assert((W_BM / W_WM) * (W_BN / W_WN) * 32 == W_THREADS, "one warp per warp tile");
+    static_assert(W_WMITER >= 1 && (W_WSUBN / W_TN) * (W_WSUBM / W_TM) == 32, "a warp's lanes cover its sub-tile");
+    __shared__ __align__(16) float As[W_BK * W_BM];   // transposed: As[k * BM + m]
+    __shared__ __align__(16) float Bs[W_BK * W_BN];   // Bs[k * BN + n]
+    int ao = aOff, bo = bOff;
+    batch_offsets(blockIdx.z, batch, ao, bo);
+    int m0 = blockIdx.y * W_BM, n0 = blockIdx.x * W_BN;
+    int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+    int warpCol = warp % (W_BN / W_WN), warpRow = warp / (W_BN / W_WN);
+    int laneCol = lane % (W_WSUBN / W_TN), laneRow = lane / (W_WSUBN / W_TN);
+    // Row-major A: float4 along k (4 per row of BK), stored transposed. Column-major A: float4 along m,
+    // stored as it comes. Row-major B: float4 along n. Column-major B: float4 along k, stored transposed.
+    // Each thread moves A_LOADS + B_LOADS float4 per k-tile, through registers (aReg, bReg).
+    int aRow = threadIdx.x / (W_BK / 4), aCol = threadIdx.x % (W_BK / 4);
+    constexpr int aRowStep = (W_THREADS * 4) / W_BK;
+    int aK = threadIdx.x / (W_BM / 4), aM = threadIdx.x % (W_BM / 4);
+    constexpr int aKStep = W_THREADS / (W_BM / 4);
+    int bRow = threadIdx.x / (W_BN / 4), bCol = threadIdx.x % (W_BN / 4);
+    constexpr int bRowStep = W_THREADS / (W_BN / 4);
+    int bN = threadIdx.x / (W_BK / 4), bK = threadIdx.x % (W_BK / 4);
+    constexpr int bNStep = (W_THREADS * 4) / W_BK;
+    float4 aReg[A_LOADS], bReg[B_LOADS];
+    auto loadTiles = [&](int k0) {
+#pragma unroll
+        for (int l = 0; l < A_LOADS; ++l) {
+            aReg[l] = make_float4(0.f, 0.f, 0.f, 0.f);
+            if (aColMajor) {
+                int k = k0 + aK + l * aKStep, m = m0 + aM * 4;
+                if (k < K && m < M) aReg[l] = *reinterpret_cast<const float4*>(&A[ao + k * sak + m]);
+            } else {
+                int m = m0 + aRow + l * aRowStep, k = k0 + aCol * 4;
+                if (m < M && k < K) aReg[l] = *reinterpret_cast<const float4*>(&A[ao + m * sam + k]);
+            }
+        }
+#pragma unroll
+        for (int l = 0; l < B_LOADS; ++l) {
+            bReg[l] = make_float4(0.f, 0.f, 0.f, 0.f);
+            if (bColMajor) {
+                int n = n0 + bN + l * bNStep, k = k0 + bK * 4;
+                if (n < N && k < K) bReg[l] = *reinterpret_cast<const float4*>(&B[bo + n * sbn + k]);
+            } else {
+                int k = k0 + bRow + l * bRowStep, n = n0 + bCol * 4;
+                if (k < K && n < N) bReg[l] = *reinterpret_cast<const float4*>(&B[bo + k * sbk + n]);
+            }
+        }
+    };
+    auto storeTiles = [&]() {
+#pragma unroll
+        for (int l = 0; l < A_LOADS; ++l) {
+            float4 v = aReg[l];
+            if (aColMajor) {
+                *reinterpret_cast<float4*>(&As[(aK + l * aKStep) * W_BM + aM * 4]) = v;
+            } else {
+                int r = aRow + l * aRowStep;
+                As[(aCol * 4 + 0) * W_BM + r] = v.x;
+                As[(aCol * 4 + 1) * W_BM + r] = v.y;
+                As[(aCol * 4 + 2) * W_BM + r] = v.z;
+                As[(aCol * 4 + 3) * W_BM + r] = v.w;
+            }
+        }
+#pragma unroll
+        for (int l = 0; l < B_LOADS; ++l) {
+            float4 v = bReg[l];
+            if (bColMajor) {
+                int c = bN + l * bNStep;
+                Bs[(bK * 4 + 0) * W_BN + c] = v.x;
+                Bs[(bK * 4 + 1) * W_BN + c] = v.y;
+                Bs[(bK * 4 + 2) * W_BN + c] = v.z;
+                Bs[(bK * 4 + 3) * W_BN + c] = v.w;
+            } else {
+                *reinterpret_cast<float4*>(&Bs[(bRow + l * bRowStep) * W_BN + bCol * 4]) = v;
+            }
+        }
+    };
+    float acc[W_WMITER * W_TM * W_WNITER * W_TN] = {};
+    float regM[W_WMITER * W_TM], regN[W_WNITER * W_TN];
+    loadTiles(0);
+    for (int k0 = 0; k0 < K; k0 += W_BK) {
+        storeTiles();
+        __syncthreads();
+        // PREFETCH: the next k-tile's global loads are issued before this tile's FMAs, so their latency
+        // hides behind the arithmetic; without it they wait until the tile is done (v5, v6).
+        if (PREFETCH && k0 + W_BK < K) loadTiles(k0 + W_BK);
+#pragma unroll
+        for (int kk = 0; kk < W_BK; ++kk) {
+#pragma unroll
+            for (int sm = 0; sm < W_WMITER; ++sm)
+#pragma unroll
+                for (int i = 0; i < W_TM; ++i)
+                    regM[sm * W_TM + i] = As[kk * W_BM + warpRow * W_WM + sm * W_WSUBM + laneRow * W_TM + i];
+#pragma unroll
+            for (int sn = 0; sn < W_WNITER; ++sn)
+#pragma unroll
+                for (int j = 0; j < W_TN; ++j)
+                    regN[sn * W_TN + j] = Bs[kk * W_BN + warpCol * W_WN + sn * W_WSUBN + laneCol * W_TN + j];
+#pragma unroll
+            for (int sm = 0; sm < W_WMITER; ++sm)
+#pragma unroll
+                for (int sn = 0; sn < W_WNITER; ++sn)
+#pragma unroll
+                    for (int i = 0; i < W_TM; ++i)
+#pragma unroll
+                        for (int j = 0; j < W_TN; ++j)
+                            acc[(sm * W_TM + i) * (W_WNITER * W_TN) + sn * W_TN + j] += regM[sm * W_TM + i] * regN[sn * W_TN + j];
+        }
+        __syncthreads();
+        if (!PREFETCH && k0 + W_BK < K) loadTiles(k0 + W_BK);
+    }
+    int row = blockIdx.z * M;   // output rows of the batches before this one
+#pragma unroll
+    for (int sm = 0; sm < W_WMITER; ++sm)
+#pragma unroll
+        for (int sn = 0; sn < W_WNITER; ++sn)
+#pragma unroll
+            for (int i = 0; i < W_TM; ++i) {
+                int m = m0 + warpRow * W_WM + sm * W_WSUBM + laneRow * W_TM + i;
+                if (m >= M) continue;
+#pragma unroll
+                for (int j = 0; j < W_TN; ++j) {
+                    int n = n0 + warpCol * W_WN + sn * W_WSUBN + laneCol * W_TN + j;
+                    if (n < N) out(row + m, n, acc[(sm * W_TM + i) * (W_WNITER * W_TN) + sn * W_TN + j], N);
+                }
+            }
+}
+

@@ -1,0 +1,85 @@
+// gemm.cu on the CPU (host_shim.h): every variant against a plain loop, with bias and accumulate, row- and
+// column-major operands, two batches; odd sizes where the variant takes them.
+#include "host_shim.h"
+#include "../../main/cuda/gemm.cu"
+#include "check.h"
+
+namespace {
+struct Case {
+    int M, N, K;
+    bool aCol, bCol, bias, accumulate;
+};
+
+void run(const char* name, int tile, int threadsX, int threadsY, bool warpTiled, const Case& c) {
+    const int batch = 2;
+    int M = c.M, N = c.N, K = c.K;
+    std::vector<float> A = random_floats((size_t) batch * M * K, 1), B = random_floats((size_t) batch * K * N, 2);
+    std::vector<float> bias = random_floats(N, 3), C = random_floats((size_t) batch * M * N, 4);
+    std::vector<float> want = C;
+    // A(m, k) of batch z: row-major at z*M*K + m*K + k, column-major at z*M*K + k*M + m; B likewise.
+    int sam = c.aCol ? 1 : K, sak = c.aCol ? M : 1, sbk = c.bCol ? 1 : N, sbn = c.bCol ? K : 1;
+    for (int z = 0; z < batch; ++z)
+        for (int m = 0; m < M; ++m)
+            for (int n = 0; n < N; ++n) {
+                double acc = 0;
+                for (int k = 0; k < K; ++k)
+                    acc += (double) A[(size_t) z * M * K + m * sam + k * sak] * B[(size_t) z * K * N + k * sbk + n * sbn];
+                float v = float(acc) + (c.bias ? bias[n] : 0.f);
+                float& w = want[((size_t) z * M + m) * N + n];
+                w = c.accumulate ? w + v : v;
+            }
+    GemmBatch bt{};
+    bt.rank = 1;
+    bt.size[0] = batch;
+    bt.aStride[0] = M * K;
+    bt.bStride[0] = K * N;
+    dim3 grid{unsigned((N + tile - 1) / tile), unsigned((M + tile - 1) / tile), unsigned(batch)};
+    dim3 threads{unsigned(threadsX), unsigned(threadsY), 1};
+    const float* bp = c.bias ? bias.data() : nullptr;
+    std::string what = std::string(name) + " " + std::to_string(M) + "x" + std::to_string(N) + "x" + std::to_string(K) +
+                       (c.aCol ? " colA" : "") + (c.bCol ? " colB" : "") + (c.bias ? " bias" : "") +
+                       (c.accumulate ? " accumulate" : "");
+    auto launch = [&](auto kernel) {
+        if (warpTiled) {
+            host_shim::launch(grid, threads, kernel, M, N, K, A.data(), 0, sam, sak, B.data(), 0, sbk, sbn, C.data(), bp,
+                              (int) c.accumulate, bt, (int) c.aCol, (int) c.bCol);
+        }
+    };
+    std::string n(name);
+    if (n == "v5") launch(kmerl_gemm_v5_warp_tiled);
+    if (n == "v6") launch(kmerl_gemm_v6_small_tiles);
+    if (n == "v7") launch(kmerl_gemm_v7_prefetch);
+    if (n == "v8") launch(kmerl_gemm_v8_large_prefetch);
+    auto plain = [&](auto kernel) {
+        host_shim::launch(grid, threads, kernel, M, N, K, A.data(), 0, sam, sak, B.data(), 0, sbk, sbn, C.data(), bp,
+                          (int) c.accumulate, bt);
+    };
+    if (n == "v1") plain(kmerl_gemm_v1_naive);
+    if (n == "v2") plain(kmerl_gemm_v2_smem_tiled);
+    if (n == "v3") plain(kmerl_gemm_v3_register_tiled);
+    if (n == "v4") plain(kmerl_gemm_v4_vectorized);
+    expect_close(want, C, what);
+}
+}  // namespace
+
+int main() {
+    for (bool bias : {false, true})
+        for (bool accumulate : {false, true}) {
+            Case odd{37, 45, 19, false, false, bias, accumulate};
+            Case oddT{37, 45, 19, true, true, bias, accumulate};
+            run("v1", 16, 16, 16, false, odd);
+            run("v1", 16, 16, 16, false, oddT);
+            run("v2", 32, 32, 32, false, odd);
+            run("v3", 128, 256, 1, false, oddT);
+            run("v4", 128, 256, 1, false, Case{36, 44, 20, false, false, bias, accumulate});
+            for (bool aCol : {false, true})
+                for (bool bCol : {false, true}) {
+                    Case c{36, 68, 20, aCol, bCol, bias, accumulate};
+                    run("v5", 128, 128, 1, true, c);
+                    run("v6", 64, 128, 1, true, c);
+                    run("v7", 64, 128, 1, true, c);
+                    run("v8", 128, 128, 1, true, c);
+                }
+        }
+    return report("gemm.cu on the host");
+}

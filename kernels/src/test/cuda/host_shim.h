@@ -1,0 +1,122 @@
+// Runs kmerl's CUDA C on the CPU, for checking kernel logic on machines without a GPU: every CUDA thread
+// of a block is an OS thread, __syncthreads a barrier over the block, a warp shuffle an exchange through
+// a per-warp slot array between two barriers over the warp, __shared__ a static (blocks run one at a time).
+// Slow and only for small shapes; it checks indexing, bounds and arithmetic, not timing or memory models.
+#pragma once
+#include <barrier>
+#include <cmath>
+#include <math.h>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#define __global__
+#define __device__
+#define __host__
+#define __forceinline__ inline
+#define __launch_bounds__(...)
+#define __shared__ static
+#define __align__(n) __attribute__((aligned(n)))
+
+struct dim3 {
+    unsigned x = 1, y = 1, z = 1;
+};
+struct float4 {
+    float x, y, z, w;
+};
+struct int4 {
+    int x, y, z, w;
+};
+inline float4 make_float4(float x, float y, float z, float w) { return {x, y, z, w}; }
+inline int4 make_int4(int x, int y, int z, int w) { return {x, y, z, w}; }
+
+inline thread_local dim3 threadIdx, blockIdx;
+inline dim3 blockDim, gridDim;
+
+namespace host_shim {
+struct Block {
+    std::unique_ptr<std::barrier<>> all;
+    std::vector<std::unique_ptr<std::barrier<>>> warps;
+    std::vector<uint64_t> slots;   // one 8-byte slot per thread for shuffles and ballots
+};
+inline Block* block = nullptr;
+
+inline int flat_thread() { return (threadIdx.z * blockDim.y + threadIdx.y) * blockDim.x + threadIdx.x; }
+
+// The value of `v` in lane `lane ^ mask` of this warp (every lane of the warp takes part, as in the kernels).
+template <class T>
+T exchange(T v, int source_of_lane) {
+    int t = flat_thread(), warp = t / 32, base = warp * 32;
+    uint64_t bits = 0;
+    std::memcpy(&bits, &v, sizeof(T));
+    block->slots[t] = bits;
+    block->warps[warp]->arrive_and_wait();
+    uint64_t got = block->slots[base + source_of_lane];
+    block->warps[warp]->arrive_and_wait();
+    T out;
+    std::memcpy(&out, &got, sizeof(T));
+    return out;
+}
+
+// Runs kernel(args...) over the grid, one block at a time, one OS thread per CUDA thread.
+template <class Kernel, class... Args>
+void launch(dim3 grid, dim3 threads, Kernel kernel, Args... args) {
+    gridDim = grid;
+    blockDim = threads;
+    int n = threads.x * threads.y * threads.z;
+    for (unsigned bz = 0; bz < grid.z; ++bz)
+        for (unsigned by = 0; by < grid.y; ++by)
+            for (unsigned bx = 0; bx < grid.x; ++bx) {
+                Block b;
+                b.all = std::make_unique<std::barrier<>>(n);
+                for (int w = 0; w < (n + 31) / 32; ++w)
+                    b.warps.push_back(std::make_unique<std::barrier<>>(std::min(32, n - 32 * w)));
+                b.slots.assign(n, 0);
+                block = &b;
+                std::vector<std::thread> pool;
+                for (int t = 0; t < n; ++t) {
+                    pool.emplace_back([=] {
+                        blockIdx = {bx, by, bz};
+                        threadIdx = {unsigned(t % threads.x), unsigned(t / threads.x % threads.y),
+                                     unsigned(t / (threads.x * threads.y))};
+                        kernel(args...);
+                    });
+                }
+                for (auto& th : pool) th.join();
+                block = nullptr;
+            }
+}
+}  // namespace host_shim
+
+inline void __syncthreads() { host_shim::block->all->arrive_and_wait(); }
+template <class T>
+inline T __shfl_xor_sync(unsigned, T v, int mask) {
+    return host_shim::exchange(v, (host_shim::flat_thread() % 32) ^ mask);
+}
+inline unsigned __ballot_sync(unsigned, int predicate) {
+    int lane = host_shim::flat_thread() % 32;
+    unsigned bits = 0;
+    for (int l = 0; l < 32; ++l) {
+        // every lane publishes its predicate; lane l's comes back from exchange(…, l)
+        if (host_shim::exchange(predicate != 0 ? 1 : 0, l)) bits |= 1u << l;
+    }
+    (void) lane;
+    return bits;
+}
+inline int __popc(unsigned v) { return __builtin_popcount(v); }
+inline uint32_t __umulhi(uint32_t a, uint32_t b) { return uint32_t((uint64_t(a) * b) >> 32); }
+inline float __int_as_float(int v) { float f; std::memcpy(&f, &v, 4); return f; }
+inline double __longlong_as_double(long long v) { double d; std::memcpy(&d, &v, 8); return d; }
+inline float __fmul_rn(float a, float b) { return a * b; }
+inline float __fadd_rn(float a, float b) { return a + b; }
+inline int __float2int_rz(float v) { return int(v); }
+using std::isnan;
+// CUDA's integer and float min/max overloads.
+inline int min(int a, int b) { return a < b ? a : b; }
+inline int max(int a, int b) { return a > b ? a : b; }
+inline unsigned min(unsigned a, unsigned b) { return a < b ? a : b; }
+inline unsigned max(unsigned a, unsigned b) { return a > b ? a : b; }
+using std::isinf;

@@ -1,0 +1,78 @@
+package org.kmerl.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The CUDA C itself, checked without a GPU: each {@code src/test/cuda/*_on_host.cpp} includes a kernel
+ * file with {@code host_shim.h} (CUDA threads as OS threads, barriers for {@code __syncthreads} and warp
+ * shuffles), is compiled with the host's C++ compiler and compares the kernels against plain loops. It
+ * covers kernel logic (indexing, bounds, epilogues) on machines where the parity tests skip; the parity
+ * tests on a card remain the check of the whole path.
+ */
+class KernelsOnHostTest {
+    private static Path cudaTests() {
+        Path here = Path.of("src/test/cuda");
+        return Files.isDirectory(here) ? here : Path.of("kernels/src/test/cuda");
+    }
+
+    static List<String> programs() throws IOException {
+        if (!Files.isDirectory(cudaTests())) {
+            return List.of("(none)");
+        }
+        try (Stream<Path> files = Files.list(cudaTests())) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("_on_host.cpp")).sorted().toList();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("programs")
+    void kernelsMatchPlainLoops(String program, @TempDir Path out) throws Exception {
+        Assumptions.assumeTrue(Files.isRegularFile(cudaTests().resolve(program)), "the CUDA host checks are not beside this test run");
+        String compiler = System.getenv().getOrDefault("CXX", "g++");
+        Assumptions.assumeTrue(works(compiler), compiler + " (C++20, for the CUDA host checks) is not installed");
+        Path exe = out.resolve(program.replace(".cpp", ""));
+        run(List.of(compiler, "-std=c++20", "-O1", "-pthread", "-w", "-o", exe.toString(),
+                cudaTests().resolve(program).toString()), 300);
+        String log = run(List.of(exe.toString()), 300);
+        System.out.print(log);
+        assertTrue(log.contains(" 0 failed"), log);
+    }
+
+    private static boolean works(String compiler) {
+        try {
+            Process p = new ProcessBuilder(compiler, "--version").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Runs a command to its end and returns its output; throws if it fails or outlasts {@code seconds}. */
+    private static String run(List<String> command, int seconds) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] bytes = p.getInputStream().readAllBytes();
+        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(command.get(0) + " took more than " + seconds + " s");
+        }
+        String output = new String(bytes);
+        assertEquals(0, p.exitValue(), String.join(" ", command) + " failed:\n" + output);
+        return output;
+    }
+}
