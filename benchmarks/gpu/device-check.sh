@@ -2,7 +2,7 @@
 # On the GPU machine (after prepare-bundle.sh here): parity tests of every CUDA kernel against the CPU
 # backend, the same tests under compute-sanitizer, and the kernel benchmark next to PyTorch on the card.
 # and the kernel lab of the command-line tool.
-# Usage: benchmarks/gpu/device-check.sh OUT_DIR [parity|sanitize|kmerl|bench|cli|profile|candidates|trace]...   (default: the first five;
+# Usage: benchmarks/gpu/device-check.sh OUT_DIR [parity|sanitize|kmerl|bench|cli|profile|targets|candidates|trace]...   (default: the first five;
 #        kmerl before bench, so the comparison table gets its training-step row)
 # kmerl: one K-MERL small-preset training step on the card, kmerl (KmerlStepOnDevice) and PyTorch
 # (kmerl_step_peer.py --device cuda), for the issue 8 throughput row of RESULTS.md.
@@ -12,8 +12,9 @@ steps=${*:-parity sanitize kmerl bench cli}
 java=".gpu/jre/bin/java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED"
 cp=$(ls .gpu/lib/*.jar | grep -v console-standalone | tr '\n' ':')
 # The jlinked runtime has no zip file system, so tests are selected by class name rather than by scanning jars.
+# KernelsOnHostTest (the CUDA C run on the CPU, for machines without a GPU) is left to the CPU test run.
 selectors=$(python3 -c "import zipfile; print(' '.join('--select-class ' + n[:-6].replace('/', '.') for n in
-  zipfile.ZipFile('.gpu/lib/kmerl-kernels-parity-tests.jar').namelist() if n.endswith('Test.class')))")
+  zipfile.ZipFile('.gpu/lib/kmerl-kernels-parity-tests.jar').namelist() if n.endswith('Test.class') and 'OnHost' not in n))")
 junit=".gpu/lib/junit-platform-console-standalone-1.14.1.jar"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$out/device.txt"
 run_tests() {   # $1: log name, rest: selectors
@@ -67,6 +68,8 @@ for step in $steps; do
 names = {e['pid']: e['args']['name'] for e in ev if e.get('ph') == 'M' and e.get('name') == 'process_name'}
 print('events per track:', dict(collections.Counter(names.get(e.get('pid'), e.get('pid')) for e in ev if e.get('ph') == 'X')))" \
         "$out/gpu-trace.json" 2>&1 | tee -a "$out/trace.log" ;;
+    targets)   # device time per kernel of the two targets not yet met: attention fwd+bwd (v3, v4) and the CLIP loss
+      KMERL_CUDA_PROFILE=1 $java -cp "$cp" org.kmerl.benchmarks.gpu.TargetProfile 2>&1 | tee "$out/targets.txt" ;;
     profile)   # device time per kernel over a few K-MERL steps (KernelProfile), 3 and 12 leads
       KMERL_CUDA_PROFILE=1 $java -cp "$cp" org.kmerl.benchmarks.gpu.KmerlStepOnDevice cuda:0 3 > "$out/profile.txt" 2>&1
       grep -A12 "one training step" "$out/profile.txt" ;;

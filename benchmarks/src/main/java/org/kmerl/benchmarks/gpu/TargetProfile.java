@@ -1,0 +1,78 @@
+package org.kmerl.benchmarks.gpu;
+
+import java.util.Locale;
+import org.kmerl.kernels.CudaBackend;
+import org.kmerl.kernels.runtime.KernelProfile;
+import org.kmerl.tensor.AttentionOps;
+import org.kmerl.tensor.Backends;
+import org.kmerl.tensor.Device;
+import org.kmerl.tensor.Generator;
+import org.kmerl.tensor.LossOps;
+import org.kmerl.tensor.Tensor;
+import org.kmerl.tensor.TensorScope;
+import org.kmerl.tensor.backend.AttentionConfig;
+import org.kmerl.tensor.backend.LossReduction;
+
+/**
+ * Where the device time of the two GPU targets not yet met goes, kernel by kernel (run with
+ * KMERL_CUDA_PROFILE=1, {@link KernelProfile}): attention fwd+bwd at B=8, H=6, T=1200, D=64 with each
+ * attention variant that runs on the GEMMs, and the CLIP loss fwd+bwd at N=4096, D=256. Each case is
+ * warmed up, then {@value #CALLS} calls are tallied and printed per call.
+ *
+ * <pre>KMERL_CUDA_PROFILE=1 java ... org.kmerl.benchmarks.gpu.TargetProfile</pre>
+ */
+public final class TargetProfile {
+    private static final int CALLS = 5;
+
+    private TargetProfile() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Locale.setDefault(Locale.ROOT);
+        if (!KernelProfile.ENABLED) {
+            System.err.println("set KMERL_CUDA_PROFILE=1: without it there is nothing to print");
+            System.exit(2);
+        }
+        CudaBackend backend = (CudaBackend) Backends.get(Device.cuda(0));
+        Generator random = new Generator(7);
+        int[] s = {8, 6, 1200, 64};
+        Tensor q = random.normal(0f, 1f, Device.cuda(0), s);
+        Tensor k = random.normal(0f, 1f, Device.cuda(0), s);
+        Tensor v = random.normal(0f, 1f, Device.cuda(0), s);
+        Tensor go = random.normal(0f, 1f, Device.cuda(0), s);
+        AttentionConfig cfg = AttentionConfig.noDropout(0.125f);
+        for (String variant : new String[] {"v3", "v4"}) {
+            try (AutoCloseable forced = backend.registry().force("attention", variant)) {
+                Runnable call = () -> {
+                    try (TensorScope scope = TensorScope.open()) {
+                        AttentionOps.Result r = AttentionOps.forward(q, k, v, null, cfg, true);
+                        AttentionOps.backward(q, k, v, null, cfg, r, go);   // the profile waits for every kernel
+                    }
+                };
+                tally("attention fwd+bwd 8x6x1200x64, attention=" + variant, call);
+            }
+        }
+        Tensor a = random.normal(0f, 1f, Device.cuda(0), 4096, 256);
+        Tensor b = random.normal(0f, 1f, Device.cuda(0), 4096, 256);
+        Tensor tau = Tensor.full(0.07f, Device.cuda(0));
+        Tensor one = Tensor.full(1f, Device.cuda(0));
+        tally("CLIP loss fwd+bwd 4096x256", () -> {
+            try (TensorScope scope = TensorScope.open()) {
+                LossOps.Result r = LossOps.clip(a, b, tau, LossReduction.MEAN);
+                LossOps.clipBackward(a, b, tau, LossReduction.MEAN, r, one, true);
+            }
+        });
+    }
+
+    private static void tally(String title, Runnable call) {
+        for (int i = 0; i < 3; i++) {
+            call.run();
+        }
+        KernelProfile.print(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), "warm-up", 1);
+        for (int i = 0; i < CALLS; i++) {
+            call.run();
+        }
+        KernelProfile.print(System.out, title, CALLS);
+        System.out.println();
+    }
+}
