@@ -38,10 +38,20 @@ for r in kmerl:
     groups.setdefault((r["op"], r["shape"]), []).append(r)
 
 
+# Dense TF32 tensor-core peaks (datasheet figures without 2:4 sparsity), for the *_tf32 rows.
+TF32_PEAKS = [("H200", 494.7e12), ("H100 PCIe", 378e12), ("H100", 494.7e12), ("A100", 156e12)]
+
+
+def flop_peak(row):
+    if row["op"].endswith("_tf32"):
+        return next((p for card, p in TF32_PEAKS if card.upper() in row.get("device", "").upper()), None)
+    return peak_fl
+
+
 def pct(row):
     s = row["ms"] / 1e3
-    if row["flops"] and peak_fl:
-        return f"{row['flops'] / s / peak_fl * 100:.0f}%"
+    if row["flops"] and flop_peak(row):
+        return f"{row['flops'] / s / flop_peak(row) * 100:.0f}%"
     if row["bytes"] and peak_bw:
         return f"{row['bytes'] / s / peak_bw * 100:.0f}%"
     return ""

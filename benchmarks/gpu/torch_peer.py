@@ -1,6 +1,7 @@
 """PyTorch on the same card and shapes as GpuKernelBench (the GPU peer of kmerl's CUDA kernels).
 
-Float32 throughout, TF32 off (torch's default for matmul), CUDA-event timing after warm-up, the same
+Float32 throughout, TF32 off (torch's default for matmul) except in the gemm_tf32 rows (the peer of kmerl's
+TF32 GEMM), CUDA-event timing after warm-up, the same
 byte/FLOP conventions as the Java side. Usage: python3 torch_peer.py out.jsonl
 """
 import json
@@ -47,6 +48,11 @@ print(f"# torch {torch.__version__} on {torch.cuda.get_device_name()}")
 for m, n, k in [(4096, 4096, 4096), (8192, 1536, 384), (8192, 384, 1536), (11520, 768, 256), (11520, 256, 768)]:
     a, b = normal(m, k), normal(k, n)
     time("gemm", f"{m}x{n}x{k}", 2.0 * m * n * k, 0, lambda: a @ b)
+torch.backends.cuda.matmul.allow_tf32 = True   # the peer of kmerl's gemm v9 (TF32 tensor cores), then off again
+for m, n, k in [(4096, 4096, 4096), (11520, 768, 256)]:
+    a, b = normal(m, k), normal(k, n)
+    time("gemm_tf32", f"{m}x{n}x{k}", 2.0 * m * n * k, 0, lambda: a @ b)
+torch.backends.cuda.matmul.allow_tf32 = False
 big = normal(1 << 24)
 time("copy", "64MB", 0, 8.0 * (1 << 24), lambda: big.clone())
 for r, c in [(8192, 1024), (4096, 4096), (98304, 1024)]:

@@ -14,6 +14,8 @@
 //   v6 v5's warp tiling on 64x64 block tiles, for products with few 128x128 tiles.
 //   v7 v6 with register prefetch: the next k-tile's loads in flight while the current one is multiplied.
 //   v8 v5's 128x128 tiles with v7's prefetch, for large products.
+//   v9 TF32 tensor cores (mma.sync m16n8k8): inputs rounded to TF32 (10 mantissa bits), FP32 accumulation;
+//      opt-in only, as PyTorch's allow_tf32 (KMERL_TF32=1 or --kernel gemm=v9).
 // Every variant takes `accumulate`: C += A·B (+ bias) instead of C = A·B (+ bias).
 #include "gemm_tiles.cuh"
 
@@ -179,4 +181,92 @@ extern "C" __global__ void __launch_bounds__(128) kmerl_gemm_v7_prefetch(GEMM_PA
 extern "C" __global__ void __launch_bounds__(128) kmerl_gemm_v8_large_prefetch(GEMM_PARAMS, int aColMajor, int bColMajor) {
     gemm_warp_tiled<128, 128, 64, 64, 4, true>(GEMM_OPERAND_ARGS, batch, aColMajor, bColMajor,
                                                StoreC{C, bias, accumulate});
+}
+
+// ------------------------------------------------------------------------------------------------- v9
+#ifndef KMERL_HOST_SHIM   // the host checks (kernels/src/test/cuda/host_shim.h) emulate these two
+// x rounded to TF32 (10 mantissa bits, to nearest, ties away from zero), kept as a float.
+__device__ __forceinline__ float tf32_round(float x) {
+    uint32_t r;
+    asm("cvt.rna.tf32.f32 %0, %1;" : "=r"(r) : "f"(x));
+    return __uint_as_float(r);
+}
+
+// d += a·b for one warp's 16x8 tile over 8 k: TF32 inputs, FP32 accumulation (sm_80 and newer). With
+// g = lane / 4 and t = lane % 4 each lane holds a = A(g, t), A(g+8, t), A(g, t+4), A(g+8, t+4);
+// b = B(t, g), B(t+4, g); d = D(g, 2t), D(g, 2t+1), D(g+8, 2t), D(g+8, 2t+1) (PTX ISA, "Matrix
+// Fragments for mma.m16n8k8", .tf32).
+__device__ __forceinline__ void mma_tf32_16x8x8(float (&d)[4], const float (&a)[4], const float (&b)[2]) {
+    asm volatile(
+        "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, "
+        "{%0, %1, %2, %3};\n"
+        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+        : "r"(__float_as_uint(a[0])), "r"(__float_as_uint(a[1])), "r"(__float_as_uint(a[2])),
+          "r"(__float_as_uint(a[3])), "r"(__float_as_uint(b[0])), "r"(__float_as_uint(b[1])));
+}
+#endif
+
+struct Tf32Round {
+    __device__ __forceinline__ float operator()(float x) const { return tf32_round(x); }
+};
+
+// v9: 128x128 block tiles, BK = 16 (two k-steps of 8), 256 threads = 8 warps as 2 (m) x 4 (n); each warp
+// owns a 64x32 piece, 4 x 4 mma tiles of 16x8, so each thread keeps 64 accumulators. The operands are
+// staged as in v5-v8 (TileStager, register prefetch), rounded to TF32 on their way into shared memory
+// (once per element rather than once per fragment load), with rows padded to 136 floats: a fragment load
+// As[(k + t) * 136 + m + g] then falls on bank (8t + g) mod 32, 32 different banks for the 32 lanes.
+extern "C" __global__ void __launch_bounds__(256) kmerl_gemm_v9_tf32(GEMM_PARAMS, int aColMajor, int bColMajor) {
+    constexpr int TILE = 128, DEPTH = 16, THREADS = 256, WM = 64, WN = 32;
+    constexpr int MT = WM / 16, NT = WN / 8;   // mma tiles per warp along m and n
+    using Stager = TileStager<TILE, TILE, DEPTH, THREADS, 8>;
+    __shared__ __align__(16) float As[DEPTH * Stager::AS];
+    __shared__ __align__(16) float Bs[DEPTH * Stager::BS];
+    int ao = aOff, bo = bOff;
+    batch_offsets(blockIdx.z, batch, ao, bo);
+    int m0 = blockIdx.y * TILE, n0 = blockIdx.x * TILE;
+    int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+    int wm = warp / (TILE / WN) * WM, wn = warp % (TILE / WN) * WN;   // the warp's piece of the block tile
+    int g = lane / 4, t = lane % 4;
+    float acc[MT][NT][4] = {};
+    Stager stage;
+    stage.load(GEMM_OPERAND_ARGS, ao, bo, m0, n0, 0, aColMajor, bColMajor);
+    for (int k0 = 0; k0 < K; k0 += DEPTH) {
+        stage.store(As, Bs, aColMajor, bColMajor, Tf32Round{});
+        __syncthreads();
+        if (k0 + DEPTH < K) stage.load(GEMM_OPERAND_ARGS, ao, bo, m0, n0, k0 + DEPTH, aColMajor, bColMajor);
+#pragma unroll
+        for (int kk = 0; kk < DEPTH; kk += 8) {
+            float a[MT][4], b[NT][2];
+#pragma unroll
+            for (int i = 0; i < MT; ++i) {
+                const float* k0col = &As[(kk + t) * Stager::AS + wm + i * 16 + g];
+                const float* k4col = &As[(kk + t + 4) * Stager::AS + wm + i * 16 + g];
+                a[i][0] = k0col[0];
+                a[i][1] = k0col[8];
+                a[i][2] = k4col[0];
+                a[i][3] = k4col[8];
+            }
+#pragma unroll
+            for (int j = 0; j < NT; ++j) {
+                b[j][0] = Bs[(kk + t) * Stager::BS + wn + j * 8 + g];
+                b[j][1] = Bs[(kk + t + 4) * Stager::BS + wn + j * 8 + g];
+            }
+#pragma unroll
+            for (int i = 0; i < MT; ++i)
+#pragma unroll
+                for (int j = 0; j < NT; ++j) mma_tf32_16x8x8(acc[i][j], a[i], b[j]);
+        }
+        __syncthreads();
+    }
+    StoreC out{C, bias, accumulate};
+    int row = blockIdx.z * M;
+#pragma unroll
+    for (int i = 0; i < MT; ++i)
+#pragma unroll
+        for (int j = 0; j < NT; ++j)
+#pragma unroll
+            for (int r = 0; r < 4; ++r) {
+                int m = m0 + wm + i * 16 + g + (r >= 2 ? 8 : 0), n = n0 + wn + j * 8 + 2 * t + (r & 1);
+                if (m < M && n < N) out(row + m, n, acc[i][j][r], N);
+            }
 }

@@ -47,42 +47,29 @@ struct StoreC {
     }
 };
 
+// Stages one BK-deep k-tile of A (BM x BK) and B (BK x BN) from global memory into shared memory, through
+// registers so the next tile's loads can be in flight while the current one is used (load, then store).
 // aColMajor: A(m, k) at m + k*sak (sam == 1), else at m*sam + k (sak == 1); bColMajor likewise for B(k, n).
 // The host checks that the contiguous axis's length and every offset and stride are multiples of 4.
-// The block tile BM x BN is split among 4 warps of WM x WN; each thread computes TM x TN outputs in each of
-// WMITER x WNITER warp sub-tiles. gemm.cu's v5 and v8 instantiate it with 128x128 block tiles, v6 and v7
-// with 64x64; every output element goes through the epilogue (StoreC, or attention.cu's fused ones).
-template <int W_BM, int W_BN, int W_WM, int W_WN, int W_WNITER, bool PREFETCH, class Epilogue>
-__device__ __forceinline__ void gemm_warp_tiled(GEMM_OPERANDS, GemmBatch batch, int aColMajor, int bColMajor,
-                                                const Epilogue& out) {
-    constexpr int W_BK = 16, W_TM = 8, W_TN = 4, W_THREADS = 128;
-    constexpr int W_WMITER = (W_WM * W_WN) / (32 * W_TM * W_TN * W_WNITER);
-    constexpr int W_WSUBM = W_WM / W_WMITER;
-    constexpr int W_WSUBN = W_WN / W_WNITER;
-    constexpr int A_LOADS = W_BK * W_BM / (4 * W_THREADS), B_LOADS = W_BK * W_BN / (4 * W_THREADS);
-    static_assert((W_BM / W_WM) * (W_BN / W_WN) * 32 == W_THREADS, "one warp per warp tile");
-    static_assert(W_WMITER >= 1 && (W_WSUBN / W_TN) * (W_WSUBM / W_TM) == 32, "a warp's lanes cover its sub-tile");
-    __shared__ __align__(16) float As[W_BK * W_BM];   // transposed: As[k * BM + m]
-    __shared__ __align__(16) float Bs[W_BK * W_BN];   // Bs[k * BN + n]
-    int ao = aOff, bo = bOff;
-    batch_offsets(blockIdx.z, batch, ao, bo);
-    int m0 = blockIdx.y * W_BM, n0 = blockIdx.x * W_BN;
-    int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
-    int warpCol = warp % (W_BN / W_WN), warpRow = warp / (W_BN / W_WN);
-    int laneCol = lane % (W_WSUBN / W_TN), laneRow = lane / (W_WSUBN / W_TN);
-    // Row-major A: float4 along k (4 per row of BK), stored transposed. Column-major A: float4 along m,
-    // stored as it comes. Row-major B: float4 along n. Column-major B: float4 along k, stored transposed.
-    // Each thread moves A_LOADS + B_LOADS float4 per k-tile, through registers (aReg, bReg).
-    int aRow = threadIdx.x / (W_BK / 4), aCol = threadIdx.x % (W_BK / 4);
-    constexpr int aRowStep = (W_THREADS * 4) / W_BK;
-    int aK = threadIdx.x / (W_BM / 4), aM = threadIdx.x % (W_BM / 4);
-    constexpr int aKStep = W_THREADS / (W_BM / 4);
-    int bRow = threadIdx.x / (W_BN / 4), bCol = threadIdx.x % (W_BN / 4);
-    constexpr int bRowStep = W_THREADS / (W_BN / 4);
-    int bN = threadIdx.x / (W_BK / 4), bK = threadIdx.x % (W_BK / 4);
-    constexpr int bNStep = (W_THREADS * 4) / W_BK;
+// Row-major A: float4 along k (BK/4 per row), stored transposed. Column-major A: float4 along m, stored as
+// it comes. Row-major B: float4 along n. Column-major B: float4 along k, stored transposed. Shared layout:
+// As[k * AS + m], Bs[k * BS + n], rows padded by PAD floats (0 for the FMA kernels; the tensor-core kernel
+// pads so its fragment loads hit 32 different banks). Out-of-range elements are staged as zeros.
+template <int BM, int BN, int BK, int THREADS, int PAD = 0>
+struct TileStager {
+    static constexpr int AS = BM + PAD, BS = BN + PAD;
+    static constexpr int A_LOADS = BK * BM / (4 * THREADS), B_LOADS = BK * BN / (4 * THREADS);
+    static constexpr int aRowStep = (THREADS * 4) / BK, aKStep = THREADS / (BM / 4);
+    static constexpr int bRowStep = THREADS / (BN / 4), bNStep = (THREADS * 4) / BK;
     float4 aReg[A_LOADS], bReg[B_LOADS];
-    auto loadTiles = [&](int k0) {
+
+    // Each thread moves A_LOADS + B_LOADS float4 per k-tile.
+    __device__ __forceinline__ void load(GEMM_OPERANDS, int ao, int bo, int m0, int n0, int k0, int aColMajor,
+                                         int bColMajor) {
+        int aRow = threadIdx.x / (BK / 4), aCol = threadIdx.x % (BK / 4);
+        int aK = threadIdx.x / (BM / 4), aM = threadIdx.x % (BM / 4);
+        int bRow = threadIdx.x / (BN / 4), bCol = threadIdx.x % (BN / 4);
+        int bN = threadIdx.x / (BK / 4), bK = threadIdx.x % (BK / 4);
 #pragma unroll
         for (int l = 0; l < A_LOADS; ++l) {
             aReg[l] = make_float4(0.f, 0.f, 0.f, 0.f);
@@ -105,35 +92,72 @@ __device__ __forceinline__ void gemm_warp_tiled(GEMM_OPERANDS, GemmBatch batch, 
                 if (k < K && n < N) bReg[l] = *reinterpret_cast<const float4*>(&B[bo + k * sbk + n]);
             }
         }
-    };
-    auto storeTiles = [&]() {
+    }
+
+    // `round` is applied to every value on its way into shared memory (tf32 rounding, or none).
+    template <class Round>
+    __device__ __forceinline__ void store(float* As, float* Bs, int aColMajor, int bColMajor, Round round) const {
+        int aRow = threadIdx.x / (BK / 4), aCol = threadIdx.x % (BK / 4);
+        int aK = threadIdx.x / (BM / 4), aM = threadIdx.x % (BM / 4);
+        int bRow = threadIdx.x / (BN / 4), bCol = threadIdx.x % (BN / 4);
+        int bN = threadIdx.x / (BK / 4), bK = threadIdx.x % (BK / 4);
 #pragma unroll
         for (int l = 0; l < A_LOADS; ++l) {
-            float4 v = aReg[l];
+            float4 v = make_float4(round(aReg[l].x), round(aReg[l].y), round(aReg[l].z), round(aReg[l].w));
             if (aColMajor) {
-                *reinterpret_cast<float4*>(&As[(aK + l * aKStep) * W_BM + aM * 4]) = v;
+                *reinterpret_cast<float4*>(&As[(aK + l * aKStep) * AS + aM * 4]) = v;
             } else {
                 int r = aRow + l * aRowStep;
-                As[(aCol * 4 + 0) * W_BM + r] = v.x;
-                As[(aCol * 4 + 1) * W_BM + r] = v.y;
-                As[(aCol * 4 + 2) * W_BM + r] = v.z;
-                As[(aCol * 4 + 3) * W_BM + r] = v.w;
+                As[(aCol * 4 + 0) * AS + r] = v.x;
+                As[(aCol * 4 + 1) * AS + r] = v.y;
+                As[(aCol * 4 + 2) * AS + r] = v.z;
+                As[(aCol * 4 + 3) * AS + r] = v.w;
             }
         }
 #pragma unroll
         for (int l = 0; l < B_LOADS; ++l) {
-            float4 v = bReg[l];
+            float4 v = make_float4(round(bReg[l].x), round(bReg[l].y), round(bReg[l].z), round(bReg[l].w));
             if (bColMajor) {
                 int c = bN + l * bNStep;
-                Bs[(bK * 4 + 0) * W_BN + c] = v.x;
-                Bs[(bK * 4 + 1) * W_BN + c] = v.y;
-                Bs[(bK * 4 + 2) * W_BN + c] = v.z;
-                Bs[(bK * 4 + 3) * W_BN + c] = v.w;
+                Bs[(bK * 4 + 0) * BS + c] = v.x;
+                Bs[(bK * 4 + 1) * BS + c] = v.y;
+                Bs[(bK * 4 + 2) * BS + c] = v.z;
+                Bs[(bK * 4 + 3) * BS + c] = v.w;
             } else {
-                *reinterpret_cast<float4*>(&Bs[(bRow + l * bRowStep) * W_BN + bCol * 4]) = v;
+                *reinterpret_cast<float4*>(&Bs[(bRow + l * bRowStep) * BS + bCol * 4]) = v;
             }
         }
-    };
+    }
+};
+
+// Values go into shared memory as they are (the FMA kernels).
+struct Unrounded {
+    __device__ __forceinline__ float operator()(float x) const { return x; }
+};
+
+// The block tile BM x BN is split among 4 warps of WM x WN; each thread computes TM x TN outputs in each of
+// WMITER x WNITER warp sub-tiles. gemm.cu's v5 and v8 instantiate it with 128x128 block tiles, v6 and v7
+// with 64x64; every output element goes through the epilogue (StoreC, or attention.cu's fused ones).
+template <int W_BM, int W_BN, int W_WM, int W_WN, int W_WNITER, bool PREFETCH, class Epilogue>
+__device__ __forceinline__ void gemm_warp_tiled(GEMM_OPERANDS, GemmBatch batch, int aColMajor, int bColMajor,
+                                                const Epilogue& out) {
+    constexpr int W_BK = 16, W_TM = 8, W_TN = 4, W_THREADS = 128;
+    constexpr int W_WMITER = (W_WM * W_WN) / (32 * W_TM * W_TN * W_WNITER);
+    constexpr int W_WSUBM = W_WM / W_WMITER;
+    constexpr int W_WSUBN = W_WN / W_WNITER;
+    static_assert((W_BM / W_WM) * (W_BN / W_WN) * 32 == W_THREADS, "one warp per warp tile");
+    static_assert(W_WMITER >= 1 && (W_WSUBN / W_TN) * (W_WSUBM / W_TM) == 32, "a warp's lanes cover its sub-tile");
+    __shared__ __align__(16) float As[W_BK * W_BM];   // transposed: As[k * BM + m]
+    __shared__ __align__(16) float Bs[W_BK * W_BN];   // Bs[k * BN + n]
+    int ao = aOff, bo = bOff;
+    batch_offsets(blockIdx.z, batch, ao, bo);
+    int m0 = blockIdx.y * W_BM, n0 = blockIdx.x * W_BN;
+    int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+    int warpCol = warp % (W_BN / W_WN), warpRow = warp / (W_BN / W_WN);
+    int laneCol = lane % (W_WSUBN / W_TN), laneRow = lane / (W_WSUBN / W_TN);
+    TileStager<W_BM, W_BN, W_BK, W_THREADS> stage;
+    auto loadTiles = [&](int k0) { stage.load(GEMM_OPERAND_ARGS, ao, bo, m0, n0, k0, aColMajor, bColMajor); };
+    auto storeTiles = [&]() { stage.store(As, Bs, aColMajor, bColMajor, Unrounded{}); };
     float acc[W_WMITER * W_TM * W_WNITER * W_TN] = {};
     float regM[W_WMITER * W_TM], regN[W_WNITER * W_TN];
     loadTiles(0);

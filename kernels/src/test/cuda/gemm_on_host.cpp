@@ -1,5 +1,6 @@
 // gemm.cu on the CPU (host_shim.h): every variant against a plain loop, with bias and accumulate, row- and
-// column-major operands, two batches; odd sizes where the variant takes them.
+// column-major operands, two batches; odd sizes where the variant takes them. v9 (TF32 tensor cores, the
+// mma emulated from the PTX ISA's fragment layout) against the loop over TF32-rounded inputs.
 #include "host_shim.h"
 #include "../../main/cuda/gemm.cu"
 #include "check.h"
@@ -11,6 +12,7 @@ struct Case {
 };
 
 void run(const char* name, int tile, int threadsX, int threadsY, bool warpTiled, const Case& c) {
+    bool tf32 = std::string(name) == "v9";
     const int batch = 2;
     int M = c.M, N = c.N, K = c.K;
     std::vector<float> A = random_floats((size_t) batch * M * K, 1), B = random_floats((size_t) batch * K * N, 2);
@@ -22,8 +24,10 @@ void run(const char* name, int tile, int threadsX, int threadsY, bool warpTiled,
         for (int m = 0; m < M; ++m)
             for (int n = 0; n < N; ++n) {
                 double acc = 0;
-                for (int k = 0; k < K; ++k)
-                    acc += (double) A[(size_t) z * M * K + m * sam + k * sak] * B[(size_t) z * K * N + k * sbk + n * sbn];
+                for (int k = 0; k < K; ++k) {
+                    float x = A[(size_t) z * M * K + m * sam + k * sak], y = B[(size_t) z * K * N + k * sbk + n * sbn];
+                    acc += tf32 ? (double) tf32_round(x) * tf32_round(y) : (double) x * y;
+                }
                 float v = float(acc) + (c.bias ? bias[n] : 0.f);
                 float& w = want[((size_t) z * M + m) * N + n];
                 w = c.accumulate ? w + v : v;
@@ -50,6 +54,7 @@ void run(const char* name, int tile, int threadsX, int threadsY, bool warpTiled,
     if (n == "v6") launch(kmerl_gemm_v6_small_tiles);
     if (n == "v7") launch(kmerl_gemm_v7_prefetch);
     if (n == "v8") launch(kmerl_gemm_v8_large_prefetch);
+    if (n == "v9") launch(kmerl_gemm_v9_tf32);
     auto plain = [&](auto kernel) {
         host_shim::launch(grid, threads, kernel, M, N, K, A.data(), 0, sam, sak, B.data(), 0, sbk, sbn, C.data(), bp,
                           (int) c.accumulate, bt);
@@ -79,6 +84,9 @@ int main() {
                     run("v6", 64, 128, 1, true, c);
                     run("v7", 64, 128, 1, true, c);
                     run("v8", 128, 128, 1, true, c);
+                    run("v9", 128, 256, 1, true, c);
+                    if (bias == accumulate)   // 2x2 blocks of 8 warps each (fewer cases: 256 OS threads a block)
+                        run("v9", 128, 256, 1, true, Case{136, 132, 40, aCol, bCol, bias, accumulate});
                 }
         }
     return report("gemm.cu on the host");

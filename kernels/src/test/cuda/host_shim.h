@@ -3,6 +3,7 @@
 // a per-warp slot array between two barriers over the warp, __shared__ a static (blocks run one at a time).
 // Slow and only for small shapes; it checks indexing, bounds and arithmetic, not timing or memory models.
 #pragma once
+#define KMERL_HOST_SHIM 1   // kernel files leave out their inline PTX; the emulations below stand in
 #include <barrier>
 #include <cmath>
 #include <math.h>
@@ -41,7 +42,9 @@ struct Block {
     std::unique_ptr<std::barrier<>> all;
     std::vector<std::unique_ptr<std::barrier<>>> warps;
     std::vector<uint64_t> slots;   // one 8-byte slot per thread for shuffles and ballots
+    std::vector<float> fragments;  // FRAGMENT floats per thread for the tensor-core emulation
 };
+constexpr int FRAGMENT = 8;
 inline Block* block = nullptr;
 
 inline int flat_thread() { return (threadIdx.z * blockDim.y + threadIdx.y) * blockDim.x + threadIdx.x; }
@@ -75,6 +78,7 @@ void launch(dim3 grid, dim3 threads, Kernel kernel, Args... args) {
                 for (int w = 0; w < (n + 31) / 32; ++w)
                     b.warps.push_back(std::make_unique<std::barrier<>>(std::min(32, n - 32 * w)));
                 b.slots.assign(n, 0);
+                b.fragments.assign((size_t) n * FRAGMENT, 0.f);
                 block = &b;
                 std::vector<std::thread> pool;
                 for (int t = 0; t < n; ++t) {
@@ -106,6 +110,42 @@ inline unsigned __ballot_sync(unsigned, int predicate) {
     (void) lane;
     return bits;
 }
+inline unsigned __float_as_uint(float v) { unsigned u; std::memcpy(&u, &v, 4); return u; }
+inline float __uint_as_float(unsigned u) { float v; std::memcpy(&v, &u, 4); return v; }
+
+// cvt.rna.tf32.f32: 10 mantissa bits, to nearest, ties away from zero (on the magnitude's bits: add half
+// of the dropped 13 bits' range, then cut them).
+inline float tf32_round(float x) {
+    if (!std::isfinite(x)) return x;
+    return __uint_as_float((__float_as_uint(x) + 0x1000u) & 0xFFFFE000u);
+}
+
+// mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 for the warp of the calling thread, with the PTX ISA's
+// fragment layout: lane = 4g + t holds a = A(g, t), A(g+8, t), A(g, t+4), A(g+8, t+4); b = B(t, g), B(t+4, g);
+// d = D(g, 2t), D(g, 2t+1), D(g+8, 2t), D(g+8, 2t+1). Every lane publishes its fragments, then computes its
+// own four outputs from the warp's.
+inline void mma_tf32_16x8x8(float (&d)[4], const float (&a)[4], const float (&b)[2]) {
+    using namespace host_shim;
+    int self = flat_thread(), warp = self / 32, base = warp * 32, lane = self % 32;
+    float* mine = &block->fragments[(size_t) self * FRAGMENT];
+    for (int i = 0; i < 4; ++i) mine[i] = a[i];
+    mine[4] = b[0];
+    mine[5] = b[1];
+    block->warps[warp]->arrive_and_wait();
+    auto A = [&](int r, int k) { return block->fragments[(size_t) (base + (r % 8) * 4 + k % 4) * FRAGMENT + (r >= 8) + 2 * (k >= 4)]; };
+    auto B = [&](int k, int c) { return block->fragments[(size_t) (base + c * 4 + k % 4) * FRAGMENT + 4 + (k >= 4)]; };
+    int g = lane / 4, t = lane % 4;
+    float out[4];
+    for (int r = 0; r < 4; ++r) {
+        int row = g + (r >= 2 ? 8 : 0), col = 2 * t + (r & 1);
+        float sum = d[r];
+        for (int k = 0; k < 8; ++k) sum += A(row, k) * B(k, col);
+        out[r] = sum;
+    }
+    block->warps[warp]->arrive_and_wait();
+    for (int r = 0; r < 4; ++r) d[r] = out[r];
+}
+
 inline int __popc(unsigned v) { return __builtin_popcount(v); }
 inline uint32_t __umulhi(uint32_t a, uint32_t b) { return uint32_t((uint64_t(a) * b) >> 32); }
 inline float __int_as_float(int v) { float f; std::memcpy(&f, &v, 4); return f; }

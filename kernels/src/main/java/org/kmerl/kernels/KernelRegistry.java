@@ -14,7 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * variable {@code KMERL_KERNELS} ({@code "gemm=v3,layernorm=v1"}), or from code with {@link #force}.
  */
 public final class KernelRegistry {
-    public record Variant(String op, String name, String idea) {
+    /**
+     * One version of an op; {@code tf32}: it rounds its inputs to TF32 (10 mantissa bits) for the tensor cores,
+     * so it is never a default unless asked for ({@code KMERL_TF32=1}) and is checked with a looser tolerance.
+     */
+    public record Variant(String op, String name, String idea, boolean tf32) {
     }
 
     private final Map<String, List<Variant>> variants = new LinkedHashMap<>();
@@ -30,6 +34,9 @@ public final class KernelRegistry {
         add("gemm", "v6", "v5's warp tiling on 64x64 block tiles: 4x the blocks for products with few 128x128 tiles");
         add("gemm", "v7", "v6 with register prefetch: the next k-tile's global loads in flight during this tile's FMAs");
         add("gemm", "v8", "v5's 128x128 tiles with v7's prefetch, for large products (not yet measured on a GPU)");
+        variants.get("gemm").add(new Variant("gemm", "v9", "TF32 tensor cores (mma.sync m16n8k8), 128x128 tiles of"
+                + " 8 warps, FP32 accumulation; inputs keep 10 mantissa bits: opt-in (KMERL_TF32=1) (not yet measured"
+                + " on a GPU)", true));
         add("elementwise", "v1", "strided: any layout, an index decomposed per element and operand");
         add("elementwise", "v2", "dense: one flat index for every operand");
         add("elementwise", "v3", "dense float4: 128-bit loads and stores when every operand is 16-byte aligned");
@@ -82,7 +89,7 @@ public final class KernelRegistry {
     }
 
     private void add(String op, String name, String idea) {
-        variants.computeIfAbsent(op, o -> new ArrayList<>()).add(new Variant(op, name, idea));
+        variants.computeIfAbsent(op, o -> new ArrayList<>()).add(new Variant(op, name, idea, false));
     }
 
     /** Every variant of every op, in order. */

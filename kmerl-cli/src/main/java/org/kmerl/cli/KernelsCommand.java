@@ -131,13 +131,13 @@ final class KernelsCommand implements Runnable {
             out.printf("%s on %s%n", kc.describe(), backend.describe());
             for (KernelRegistry.Variant v : variants) {
                 try (AutoCloseable forced = backend.registry().force(kc.registryOp(), v.name())) {
-                    double err = kc.check(d);
+                    double err = kc.check(d, v.tf32());
                     double ms = time(backend, kc, d);
                     double s = ms / 1e3;
                     String rate = kc.flops() > 0 ? String.format("%,.0f GFLOP/s", kc.flops() / s / 1e9)
                             : String.format("%,.0f GB/s", kc.bytes() / s / 1e9);
                     out.printf("  %-3s %9.3f ms  %16s  %6s of peak   (max rel. error vs CPU at %s: %.1e)  %s%n", v.name(), ms,
-                            rate, peak.percent(kc.flops(), kc.bytes(), s), kc.checkShape(), err, v.idea());
+                            rate, peak.percent(kc.flops(), kc.bytes(), s, v.tf32()), kc.checkShape(), err, v.idea());
                 } catch (RuntimeException e) {
                     throw e;
                 } catch (Exception e) {

@@ -20,6 +20,7 @@ class KernelCaseTest {
         SMALL.forEach((op, shape) -> {
             KernelCase kc = KernelCase.of(op, shape);
             assertEquals(0.0, kc.check(Device.CPU), op + ": the CPU against itself");
+            assertEquals(0.0, kc.check(Device.CPU, true), op + ": the CPU against itself, at TF32's tolerance");
             assertTrue(kc.flops() > 0 || kc.bytes() > 0, op + " reports GFLOP/s or GB/s");
             assertTrue(!registry.variants(kc.registryOp()).isEmpty(), op + " has CUDA variants to time");
             assertTrue(KernelCase.OPS.contains(op + " "), op + " is listed in the help");

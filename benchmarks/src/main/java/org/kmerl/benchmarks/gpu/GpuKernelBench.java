@@ -81,6 +81,14 @@ public final class GpuKernelBench {
                         () -> MatmulOps.matmul(a, b));
             }
         }
+        // TF32 tensor cores (v9), a row of their own: the peer is torch.matmul with allow_tf32, and the FP32 rows
+        // and targets above stay FP32 against FP32.
+        for (int[] s : new int[][] {{4096, 4096, 4096}, {11_520, 768, 256}}) {
+            Tensor a = normal(s[0], s[2]);
+            Tensor b = normal(s[2], s[1]);
+            time("gemm_tf32", s[0] + "x" + s[1] + "x" + s[2], "gemm", "v9", 2.0 * s[0] * s[1] * s[2], 0,
+                    () -> MatmulOps.matmul(a, b));
+        }
         // The K-MERL step's linear layers (11,520 tokens of width 256, MLP width 768): v5 to v7 only.
         for (int[] s : new int[][] {{11_520, 768, 256}, {11_520, 256, 768}}) {
             Tensor a = normal(s[0], s[2]);
@@ -309,7 +317,7 @@ public final class GpuKernelBench {
             double seconds = ms / 1e3;
             String rate = flops > 0 ? String.format("%.0f GFLOP/s", flops / seconds / 1e9)
                     : String.format("%.0f GB/s", bytes / seconds / 1e9);
-            String pct = peak.percent(flops, bytes, seconds);
+            String pct = peak.percent(flops, bytes, seconds, op.endsWith("_tf32"));
             System.out.printf("%-12s %-22s %-4s %10.3f %14s %8s%n", op, shape, variant, ms, rate, pct);
             json.add(row(op, shape, "kmerl " + variant, ms, flops, bytes));
         } catch (RuntimeException e) {

@@ -13,11 +13,11 @@ import org.kmerl.tensor.backend.ReduceOp;
 /**
  * Batched matrix products (gemm.cu, and cuBLAS when it loads). Operands keep their strides: a transposed
  * operand costs nothing but slower loads in the strided variants; v4 takes row-major aligned operands,
- * v5 to v8 row- or column-major ones. Default: cuBLAS if present, else v7 (v5's warp tiling on 64x64
+ * v5 to v9 row- or column-major ones. Default: cuBLAS if present, else v7 (v5's warp tiling on 64x64
  * block tiles, the next k-tile's loads issued before this tile's FMAs) where the operand rules hold, else
- * v3 for large and v2 for small products. On an H200 v6 beat v5 on 7 of 8 shapes measured, from
- * [2880, 256, 256] (2.3x) to 4096³ (1.08x), and v7 beat v6 on all 5 shapes of the benchmark, by 8-20%
- * (benchmarks/RESULTS.md, docs/kernels/cuda.md).
+ * v3 for large and v2 for small products; with {@link #TF32} asked for, v9 (tensor cores) where it
+ * applies. On an H200 v6 beat v5 on 7 of 8 shapes measured, from [2880, 256, 256] (2.3x) to 4096³ (1.08x),
+ * and v7 beat v6 on all 5 shapes of the benchmark, by 8-20% (benchmarks/RESULTS.md, docs/kernels/cuda.md).
  *
  * <p>Split-K: a product with few output tiles and a long K (the weight gradient xᵀ·dy of a linear
  * layer: a [384, 384] output summed over 11,520 tokens makes 9 tiles for 132 SMs) leaves most of the
@@ -28,6 +28,12 @@ import org.kmerl.tensor.backend.ReduceOp;
 public final class CudaMatmul implements MatmulKernels {
     private static final String MODULE = "gemm";
     private static final boolean SPLIT_K = !"0".equals(System.getenv("KMERL_GEMM_SPLIT_K"));
+    /**
+     * TF32 tensor cores (v9) for every product whose operands suit them, as PyTorch's
+     * {@code torch.backends.cuda.matmul.allow_tf32 = True}: several times the FP32 rate, with inputs rounded to
+     * 10 mantissa bits. Off unless {@code KMERL_TF32=1} or {@code -Dkmerl.tf32=true}.
+     */
+    static final boolean TF32 = "1".equals(System.getenv("KMERL_TF32")) || Boolean.getBoolean("kmerl.tf32");
     /** A K-chunk is at least this long, so the partial outputs cost less traffic than the chunk's products. */
     static final int MIN_CHUNK = 256;
     private final DeviceKernels kernels;
@@ -106,7 +112,7 @@ public final class CudaMatmul implements MatmulKernels {
             cublas.gemm(p, a, b, out, bias, accumulate);
             return;
         }
-        boolean warpTiled = List.of("v5", "v6", "v7", "v8").contains(variant);
+        boolean warpTiled = List.of("v5", "v6", "v7", "v8", "v9").contains(variant);
         if (variant.equals("v4") && !p.vectorizable() || warpTiled && !p.warpTileable()) {
             variant = "v3";   // the float4 variants' alignment rules do not hold for these operands
         }
@@ -122,18 +128,21 @@ public final class CudaMatmul implements MatmulKernels {
                     .launch(Grid.of(ceil(p.n(), 128), ceil(p.m(), 128), batch, 256, 1), args);
             case "v4" -> kernels.kernel(MODULE, "kmerl_gemm_v4_vectorized")
                     .launch(Grid.of(ceil(p.n(), 128), ceil(p.m(), 128), batch, 256, 1), args);
-            case "v5", "v6", "v7", "v8" -> {
+            case "v5", "v6", "v7", "v8", "v9" -> {
                 Object[] withLayout = Arrays.copyOf(args, args.length + 2);
                 withLayout[args.length] = p.aLayout() == Major.COLUMN;
                 withLayout[args.length + 1] = p.bLayout() == Major.COLUMN;
-                int tile = variant.equals("v5") || variant.equals("v8") ? 128 : 64;
+                int tile = variant.equals("v6") || variant.equals("v7") ? 64 : 128;
                 String name = switch (variant) {
                     case "v5" -> "kmerl_gemm_v5_warp_tiled";
                     case "v6" -> "kmerl_gemm_v6_small_tiles";
                     case "v7" -> "kmerl_gemm_v7_prefetch";
-                    default -> "kmerl_gemm_v8_large_prefetch";
+                    case "v8" -> "kmerl_gemm_v8_large_prefetch";
+                    default -> "kmerl_gemm_v9_tf32";
                 };
-                kernels.kernel(MODULE, name).launch(Grid.of(ceil(p.n(), tile), ceil(p.m(), tile), batch, 128, 1), withLayout);
+                int threads = variant.equals("v9") ? 256 : 128;
+                kernels.kernel(MODULE, name).launch(Grid.of(ceil(p.n(), tile), ceil(p.m(), tile), batch, threads, 1),
+                        withLayout);
             }
             default -> throw new IllegalArgumentException("unknown gemm variant " + variant);
         }
@@ -161,6 +170,9 @@ public final class CudaMatmul implements MatmulKernels {
     }
 
     private String defaultVariant(GemmProblem p) {
+        if (TF32 && p.warpTileable() && (long) p.m() * p.n() >= 64L * 64L) {
+            return "v9";   // asked for; cuBLAS here runs strict FP32
+        }
         if (cublas.available() && cublas.supports(p)) {
             return "v0";
         }
