@@ -59,7 +59,8 @@ for step in $steps; do
         python3 benchmarks/kmerl_step_peer.py --device cuda --steps 20 --out "$out/kmerl-step-torch.json"
       } 2>&1 | tee "$out/kmerl-step.log" ;;
     candidates)   # the K-MERL step with each change that is off by default until measured here
-      for setting in "KMERL_KERNELS=attention=v4" "KMERL_KERNELS=adamw=v2" "KMERL_KERNELS=attention=v4,adamw=v2,clip=v2"; do
+      for setting in "KMERL_KERNELS=attention=v4" "KMERL_KERNELS=adamw=v2" "KMERL_KERNELS=attention=v4,adamw=v2,clip=v2" \
+                     "KMERL_TF32=1"; do   # the last: opt-in TF32, for information (the targets are FP32)
         echo "## $setting"; env $setting $java -cp "$cp" org.kmerl.benchmarks.gpu.KmerlStepOnDevice cuda:0 20 2>&1
       done | tee "$out/kmerl-step-candidates.log" ;;
     trace)   # issue 10: a GPU trace of one training step (CUDA-event spans, a kernel track) and its summary

@@ -215,22 +215,15 @@ public final class CudaMatmul implements MatmulKernels {
     }
 
     /**
-     * How K is cut: {@code full} chunks of {@code chunk} (a multiple of 16), then {@code rest} (< chunk) more.
-     * A shorter last chunk is a launch of its own on few blocks (at [4096, 256] x 4096 cut in 5: 256 blocks
-     * of the smallest product after 1,024 of the others), so a count within 2 of the one asked for that cuts
-     * K into equal chunks of at least MIN_CHUNK is taken instead (4 x 1024 there).
+     * How K is cut: {@code full} chunks of {@code chunk} (a multiple of 16) in one batched launch, then
+     * {@code rest} more as a launch of its own. The chunk is rounded down, so the rest is short (under
+     * 16·splits): rounded up, the rest was nearly a chunk, run after the others on few blocks ([4096, 256] x
+     * 4096 in 5: 4 x 832 and then 768 on 256 blocks, where 5 x 816 and then 16 keep the waves full).
      */
     record KChunks(int chunk, int full, int rest) {
         static KChunks of(int k, int splits) {
-            for (int d = 0; d <= 2; d++) {
-                for (int s : new int[] {splits - d, splits + d}) {
-                    if (s >= 2 && k % (16 * s) == 0 && k / s >= MIN_CHUNK) {
-                        return new KChunks(k / s, s, 0);
-                    }
-                }
-            }
-            int chunk = roundUp(k / splits, 16);
-            return new KChunks(chunk, k / chunk, k - k / chunk * chunk);
+            int chunk = k / splits / 16 * 16;
+            return new KChunks(chunk, splits, k - splits * chunk);
         }
     }
 
