@@ -75,7 +75,10 @@ print('events per track:', dict(collections.Counter(names.get(e.get('pid'), e.ge
       KMERL_CUDA_PROFILE=1 $java -cp "$cp" org.kmerl.benchmarks.gpu.KmerlStepOnDevice cuda:0 3 > "$out/profile.txt" 2>&1
       grep -A12 "one training step" "$out/profile.txt" ;;
     cli)
-      for args in "devices" "kernels bench gemm --shape 2048x2048x2048" "kernels bench attention --shape 8x6x512x64" \
+      # gemm 57600x1200x64: the shape of attention's q·kᵀ at B*H=48, T=1200 as one product; 4096x4096x256:
+      # the CLIP loss's forward product. Which variant suits them (v7, v8, v9) decides the next defaults.
+      for args in "devices" "kernels bench gemm --shape 2048x2048x2048" "kernels bench gemm --shape 57600x1200x64" \
+                  "kernels bench gemm --shape 4096x4096x256" "kernels bench attention --shape 8x6x512x64" \
                   "kernels bench reduce --variant v4" "kernels bench copy" "kernels bench index_add"; do
         echo "\$ kmerl $args"; $java -cp "$cp" org.kmerl.cli.Main $args 2>&1
       done | tee "$out/cli.log" ;;
