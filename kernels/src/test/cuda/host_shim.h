@@ -64,34 +64,34 @@ T exchange(T v, int source_of_lane) {
     return out;
 }
 
-// Runs kernel(args...) over the grid, one block at a time, one OS thread per CUDA thread.
+// Runs kernel(args...) over the grid, one block at a time: one OS thread per CUDA thread of a block, the
+// same threads for every block (a barrier between blocks), so a launch costs one thread start per thread.
 template <class Kernel, class... Args>
 void launch(dim3 grid, dim3 threads, Kernel kernel, Args... args) {
     gridDim = grid;
     blockDim = threads;
     int n = threads.x * threads.y * threads.z;
-    for (unsigned bz = 0; bz < grid.z; ++bz)
-        for (unsigned by = 0; by < grid.y; ++by)
-            for (unsigned bx = 0; bx < grid.x; ++bx) {
-                Block b;
-                b.all = std::make_unique<std::barrier<>>(n);
-                for (int w = 0; w < (n + 31) / 32; ++w)
-                    b.warps.push_back(std::make_unique<std::barrier<>>(std::min(32, n - 32 * w)));
-                b.slots.assign(n, 0);
-                b.fragments.assign((size_t) n * FRAGMENT, 0.f);
-                block = &b;
-                std::vector<std::thread> pool;
-                for (int t = 0; t < n; ++t) {
-                    pool.emplace_back([=] {
+    Block b;
+    b.all = std::make_unique<std::barrier<>>(n);
+    for (int w = 0; w < (n + 31) / 32; ++w) b.warps.push_back(std::make_unique<std::barrier<>>(std::min(32, n - 32 * w)));
+    b.slots.assign(n, 0);
+    b.fragments.assign((size_t) n * FRAGMENT, 0.f);
+    block = &b;
+    std::vector<std::thread> pool;
+    for (int t = 0; t < n; ++t) {
+        pool.emplace_back([=, &b] {
+            threadIdx = {unsigned(t % threads.x), unsigned(t / threads.x % threads.y), unsigned(t / (threads.x * threads.y))};
+            for (unsigned bz = 0; bz < grid.z; ++bz)
+                for (unsigned by = 0; by < grid.y; ++by)
+                    for (unsigned bx = 0; bx < grid.x; ++bx) {
                         blockIdx = {bx, by, bz};
-                        threadIdx = {unsigned(t % threads.x), unsigned(t / threads.x % threads.y),
-                                     unsigned(t / (threads.x * threads.y))};
                         kernel(args...);
-                    });
-                }
-                for (auto& th : pool) th.join();
-                block = nullptr;
-            }
+                        b.all->arrive_and_wait();   // the block is done before the next one starts
+                    }
+        });
+    }
+    for (auto& th : pool) th.join();
+    block = nullptr;
 }
 }  // namespace host_shim
 

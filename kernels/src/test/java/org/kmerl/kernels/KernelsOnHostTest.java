@@ -36,7 +36,7 @@ class KernelsOnHostTest {
         }
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("programs")
     void kernelsMatchPlainLoops(String program, @TempDir Path out) throws Exception {
         Assumptions.assumeTrue(Files.isRegularFile(cudaTests().resolve(program)), "the CUDA host checks are not beside this test run");
