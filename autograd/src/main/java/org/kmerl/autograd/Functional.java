@@ -1,6 +1,8 @@
 package org.kmerl.autograd;
 
 import java.util.Arrays;
+import java.util.List;
+import org.kmerl.parallel.Collective;
 import org.kmerl.tensor.AttentionOps;
 import org.kmerl.tensor.Generator;
 import org.kmerl.tensor.LossOps;
@@ -168,6 +170,32 @@ public final class Functional {
      * (the default here, as in CLIP); {@link LossReduction#SUM} adds them (MERL). The temperature is a
      * one-element variable: a constant, or a learnable parameter.
      */
+    /**
+     * Every rank's rows of {@code x} (the same number on each) concatenated in rank order, for a loss over
+     * the global batch (the contrastive loss's negatives). Backward: every rank computes the same loss from the
+     * gathered rows, so the gradient of the gathered tensor is summed over the ranks and this rank keeps its
+     * own rows (MERL's GatherLayer); with gradients then averaged over ranks
+     * ({@link org.kmerl.parallel.DataParallel#averageGradients}) that is the global loss's gradient. One rank:
+     * {@code x} itself.
+     */
+    public static Variable allGather(Variable x, Collective c) {
+        if (c.worldSize() == 1) {
+            return x;
+        }
+        int rows = x.shape()[0];
+        Tensor all = c.allGather(x.data());
+        if (all.dim(0) != rows * c.worldSize()) {
+            throw new IllegalStateException("allGather: the ranks' batches differ in size (" + all.dim(0) + " rows from "
+                    + c.worldSize() + " ranks, " + rows + " here); data-parallel steps need the same batch on every rank");
+        }
+        int rank = c.rank();
+        return Variable.record("allGather", all, g -> {
+            Tensor sum = g.copy();
+            c.allReduceSum(List.of(sum));
+            return new Tensor[] {sum.narrow(0, rank * rows, rows).contiguous()};
+        }, x);
+    }
+
     public static Variable clipLoss(Variable a, Variable b, Variable temperature, LossReduction reduction) {
         LossOps.Result r = LossOps.clip(a.data(), b.data(), temperature.data(), reduction);
         return Variable.record("clipLoss", r.loss(), g -> {

@@ -7,6 +7,7 @@ import org.kmerl.autograd.Variable;
 import org.kmerl.model.ecg.EcgEncoder;
 import org.kmerl.model.ecg.TokenLayout;
 import org.kmerl.nn.Module;
+import org.kmerl.parallel.Collective;
 import org.kmerl.tensor.Generator;
 import org.kmerl.tensor.Tensor;
 import org.kmerl.tensor.backend.LossReduction;
@@ -63,12 +64,24 @@ public final class KmerlModel extends Module {
      * @param entityLabels   [B, E] multi-hot
      */
     public Losses losses(Tensor signals, TokenLayout layout, Tensor reports, Tensor entityText, Tensor entityLabels) {
-        return losses(encoder.forward(signals, layout), reports, entityText, entityLabels);
+        return losses(signals, layout, reports, entityText, entityLabels, Collective.single());
     }
 
-    private Losses losses(EcgEncoder.Output ecg, Tensor reports, Tensor entityText, Tensor entityLabels) {
+    /**
+     * The losses of this rank's slice of a data-parallel batch: the contrastive loss over every rank's
+     * projected embeddings (gathered, so the negatives span the global batch), the entity loss over this
+     * rank's rows. Followed by {@link org.kmerl.parallel.DataParallel#averageGradients} after the backward,
+     * the gradients are the global batch's.
+     */
+    public Losses losses(Tensor signals, TokenLayout layout, Tensor reports, Tensor entityText, Tensor entityLabels,
+                         Collective ranks) {
+        return losses(encoder.forward(signals, layout), reports, entityText, entityLabels, ranks);
+    }
+
+    private Losses losses(EcgEncoder.Output ecg, Tensor reports, Tensor entityText, Tensor entityLabels, Collective ranks) {
         Variable ecgSide = ecgProjection.forward(ecg.pooled());
-        Variable contrastive = Functional.clipLoss(ecgSide, textProjection.forward(Variable.constant(reports)),
+        Variable textSide = textProjection.forward(Variable.constant(reports));
+        Variable contrastive = Functional.clipLoss(Functional.allGather(ecgSide, ranks), Functional.allGather(textSide, ranks),
                 temperature(ecgSide), config.clipSum() ? LossReduction.SUM : LossReduction.MEAN);
         Variable logits = queryNetwork.forward(Variable.constant(entityText), ecg);
         Variable entity = Functional.bceWithLogits(logits, entityLabels, null, LossReduction.MEAN);
@@ -84,7 +97,7 @@ public final class KmerlModel extends Module {
                                Tensor classText) {
         EcgEncoder.Output ecg = encoder.forward(signals, layout);
         Inference scores = infer(ecg, List.of(classText));
-        return new Evaluation(losses(ecg, reports, entityText, entityLabels), scores.queryScores(),
+        return new Evaluation(losses(ecg, reports, entityText, entityLabels, Collective.single()), scores.queryScores(),
                 scores.similarityScores());
     }
 

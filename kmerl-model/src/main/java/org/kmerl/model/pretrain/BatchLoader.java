@@ -20,6 +20,9 @@ import org.kmerl.model.ecg.TokenSelection;
  * seeded by seed and epoch), and its masking is drawn from a generator seeded by (seed, s). So a run
  * resumed at step s sees exactly the batches an uninterrupted run would, with no loader state to save,
  * and the number of threads changes nothing but speed.
+ *
+ * <p>Data parallel: rank r of W loads batch s·W + r at its step s, so the W ranks together walk the same
+ * sequence of batches (rows and masking) as one process would batch by batch.
  */
 public final class BatchLoader implements AutoCloseable {
     private final PretrainData data;
@@ -30,6 +33,8 @@ public final class BatchLoader implements AutoCloseable {
     private final int patchesPerLead;
     private final LeadMasking masking;
     private final long seed;
+    private final int rank;
+    private final int world;
     private final ExecutorService pool;
     private final ArrayDeque<Future<Batch>> ahead = new ArrayDeque<>();
     private final Map<Long, int[]> permutations = new LinkedHashMap<>(4, 0.75f, true) {
@@ -43,10 +48,14 @@ public final class BatchLoader implements AutoCloseable {
     /**
      * @param reportEmbeddings [N, textDim] for the data's rows
      * @param entityRows       each row's multi-hot entity labels (length E)
+     * @param rank             this process's rank of {@code world} data-parallel ranks (0 of 1 alone)
      */
     public BatchLoader(PretrainData data, float[] reportEmbeddings, int textDim, List<float[]> entityRows,
                        int batchSize, int patchesPerLead, LeadMasking masking, long seed, int threads, int prefetch,
-                       long firstStep) {
+                       long firstStep, int rank, int world) {
+        if (world < 1 || rank < 0 || rank >= world) {
+            throw new IllegalArgumentException("rank " + rank + " of " + world + " ranks");
+        }
         if (batchSize > data.size()) {
             throw new IllegalArgumentException("batch size " + batchSize + " is larger than the data (" + data.size()
                     + " records: " + data.describe() + ")");
@@ -59,6 +68,8 @@ public final class BatchLoader implements AutoCloseable {
         this.patchesPerLead = patchesPerLead;
         this.masking = masking;
         this.seed = seed;
+        this.rank = rank;
+        this.world = world;
         this.pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
             Thread t = new Thread(r, "kmerl-batch-loader");
             t.setDaemon(true);
@@ -71,8 +82,8 @@ public final class BatchLoader implements AutoCloseable {
     }
 
     private void submitNext() {
-        long step = nextToSubmit++;
-        ahead.add(pool.submit(() -> build(step)));
+        long index = nextToSubmit++ * world + rank;
+        ahead.add(pool.submit(() -> build(index)));
     }
 
     /** The next batch in step order (waits only when the loaders fall behind). */
@@ -89,7 +100,7 @@ public final class BatchLoader implements AutoCloseable {
         }
     }
 
-    /** The batch of {@code step} (also usable directly, without threads). */
+    /** Batch number {@code step} of the sequence (also usable directly, without threads). */
     public Batch build(long step) {
         int n = data.size();
         int[] rows = new int[batchSize];

@@ -17,6 +17,8 @@ import org.kmerl.optim.AdamW;
 import org.kmerl.optim.GradClip;
 import org.kmerl.optim.LrSchedule;
 import org.kmerl.optim.ParamGroup;
+import org.kmerl.parallel.Collective;
+import org.kmerl.parallel.DataParallel;
 import org.kmerl.tensor.Device;
 import org.kmerl.tensor.Generator;
 import org.kmerl.tensor.Tensor;
@@ -32,9 +34,12 @@ import org.kmerl.tensor.TensorScope;
  * generators and the trainer's counters. The data order and masking are functions of the step, so on
  * the CPU the resumed run's losses equal an uninterrupted run's bit for bit.
  *
- * <p>Data parallelism (not implemented here, planned): each rank would take every world-th batch
- * position, all-gather the projected embeddings before the CLIP loss so negatives span the global
- * batch, and all-reduce gradients (NCCL) before clipping; nothing in this loop assumes one process.
+ * <p>Data parallel over a {@link Collective} (one per rank, the same model and settings on each): rank r
+ * of W takes batch s·W + r at step s, the CLIP loss sees every rank's embeddings (all-gathered, so its
+ * negatives span the global batch of W × batchSize), gradients are averaged over the ranks before clipping,
+ * a step is skipped on every rank when any rank's loss is not finite, and only rank 0 validates, logs,
+ * writes checkpoints and reports to the listener. {@link org.kmerl.parallel.InProcessCollective} runs ranks
+ * as threads of one process; an NCCL binding for multi-GPU runs is not written yet.
  */
 public final class Trainer {
     /** How a run ended and where the time went. */
@@ -51,9 +56,16 @@ public final class Trainer {
     private final Device device;
     private final TrainingListener listener;
     private final String configJson;
+    private final Collective ranks;
 
     public Trainer(KmerlConfig modelConfig, TrainerConfig config, PretrainData train, PretrainData validation,
                    Supervision text, Path out, Device device, TrainingListener listener) {
+        this(modelConfig, config, train, validation, text, out, device, listener, Collective.single());
+    }
+
+    /** One rank of a data-parallel run (see the class comment); {@code listener} hears from rank 0 only. */
+    public Trainer(KmerlConfig modelConfig, TrainerConfig config, PretrainData train, PretrainData validation,
+                   Supervision text, Path out, Device device, TrainingListener listener, Collective ranks) {
         if (modelConfig.textDim() != text.textDim()) {
             throw new IllegalArgumentException("model textDim " + modelConfig.textDim() + " differs from the text "
                     + "encoder's width " + text.textDim());
@@ -70,7 +82,8 @@ public final class Trainer {
         this.text = text;
         this.out = out;
         this.device = device;
-        this.listener = listener;
+        this.ranks = ranks;
+        this.listener = ranks.rank() == 0 ? listener : TrainingListener.NONE;
         ObjectNode c = MetricsLog.JSON.createObjectNode();
         c.set("model", MetricsLog.JSON.valueToTree(modelConfig));
         c.set("trainer", MetricsLog.JSON.valueToTree(config));
@@ -114,8 +127,20 @@ public final class Trainer {
                 listener.message("nothing to resume in " + out + ": starting from step 0");
             }
         }
-        text.entities().write(out.resolve(CheckpointStore.ENTITIES));
-        Files.writeString(out.resolve(CheckpointStore.CONFIG), configJson);
+        if (ranks.rank() > 0) {
+            // Every rank builds (or loads) the same generators; unchanged they would drop the same units for
+            // row i of every rank. Rank r > 0 runs its own stream, derived from rank 0's state (which is what
+            // checkpoints hold), so a resumed run derives the same streams again.
+            for (Generator g : generators.values()) {
+                long[] state = g.state();
+                g.setState(new long[] {BatchLoader.mix(state[0], ranks.rank()), state[1]});
+            }
+        }
+        boolean lead = ranks.rank() == 0;   // the rank that validates and writes
+        if (lead) {
+            text.entities().write(out.resolve(CheckpointStore.ENTITIES));
+            Files.writeString(out.resolve(CheckpointStore.CONFIG), configJson);
+        }
 
         Map<String, Double> seconds = new LinkedHashMap<>();
         for (String k : new String[] {"waiting for data", "forward", "backward", "optimizer", "validation", "checkpoints"}) {
@@ -126,10 +151,10 @@ public final class Trainer {
         int patches = modelConfig.encoder().patchesPerLead();
         Validator validator = new Validator(validation, text, config.batchSize(), patches, device);
         listener.started(first, config.steps());
-        try (MetricsLog log = MetricsLog.open(out.resolve("metrics.jsonl"), first);
+        try (MetricsLog log = lead ? MetricsLog.open(out.resolve("metrics.jsonl"), first) : null;
              BatchLoader loader = new BatchLoader(train, text.trainReports(), text.textDim(), text.trainEntityRows(),
                      config.batchSize(), patches, modelConfig.masking(), config.seed(), config.loaderThreads(),
-                     2 * config.loaderThreads(), first);
+                     2 * config.loaderThreads(), first, ranks.rank(), ranks.worldSize());
              TensorScope runScope = TensorScope.open()) {
             Tensor entityText = text.entityText().moveTo(device);
             for (long step = first; step < config.steps(); step++) {
@@ -145,16 +170,17 @@ public final class Trainer {
                 double lr = config.lr() * schedule.factor(step);
                 try (TensorScope scope = TensorScope.open()) {
                     KmerlModel.Losses losses = model.losses(batch.signalTensor(device), batch.layout(patches, device),
-                            batch.reportTensor(device), entityText, batch.labelTensor(device));
+                            batch.reportTensor(device), entityText, batch.labelTensor(device), ranks);
                     loss = losses.total().item();
                     contrastive = losses.contrastive().item();
                     entity = losses.entity().item();
                     long t2 = System.nanoTime();
                     add(seconds, "forward", t2 - t1);
-                    skipped = !Double.isFinite(loss);
+                    skipped = DataParallel.anyRank(!Double.isFinite(loss), ranks);
                     if (!skipped) {
                         optimizer.zeroGrad();
                         losses.total().backward();
+                        DataParallel.averageGradients(model.trainableParameters(), ranks);
                         long t3 = System.nanoTime();
                         add(seconds, "backward", t3 - t2);
                         gradNorm = config.clipNorm() > 0
@@ -170,12 +196,16 @@ public final class Trainer {
                         add(seconds, "optimizer", System.nanoTime() - t3);
                     }
                 }
-                samples += batch.size();
+                samples += (long) batch.size() * ranks.worldSize();
+                loss = DataParallel.mean(loss, ranks);   // the global batch's (the entity term differs by rank)
+                entity = DataParallel.mean(entity, ranks);
                 double elapsed = (System.nanoTime() - start) / 1e9;
                 ObjectNode line = MetricsLog.line("step", step + 1);
                 line.put("loss", loss).put("contrastive", contrastive).put("entity", entity).put("lr", lr);
                 line.put("grad_norm", gradNorm).put("seconds", elapsed).put("skipped", skipped);
-                log.write(line);
+                if (lead) {
+                    log.write(line);
+                }
                 listener.stepped(new TrainingListener.Step(step + 1, config.steps(), loss, contrastive, entity, lr,
                         gradNorm, samples / elapsed, skipped));
                 if (skipped) {
@@ -190,7 +220,7 @@ public final class Trainer {
                 }
                 boolean last = step + 1 == config.steps();
                 boolean newBest = false;
-                if ((step + 1) % config.evalEvery() == 0 || last) {
+                if (lead && ((step + 1) % config.evalEvery() == 0 || last)) {
                     long v0 = System.nanoTime();
                     Validator.Result v = validator.run(model);
                     newBest = Double.isFinite(v.aurocQuery()) && v.aurocQuery() > bestAuroc;
@@ -220,7 +250,7 @@ public final class Trainer {
                             v.aurocQuery(), v.aurocSimilarity(), newBest, byLeads));
                 }
                 boolean checkpoint = (step + 1) % config.checkpointEvery() == 0 || last;
-                if (checkpoint || newBest) {
+                if (lead && (checkpoint || newBest)) {
                     long c0 = System.nanoTime();
                     ObjectNode state = MetricsLog.JSON.createObjectNode();
                     state.put("step", step + 1).put("skippedSteps", bad).put("bestStep", bestStep);
@@ -242,9 +272,11 @@ public final class Trainer {
         double wall = (System.nanoTime() - start) / 1e9;
         Summary summary = new Summary(first, config.steps() - first, bad, wall, samples / Math.max(wall, 1e-9), seconds,
                 bestAuroc, bestStep, out);
-        ObjectNode s = MetricsLog.JSON.valueToTree(summary);
-        s.put("out", out.toString());
-        Files.writeString(out.resolve("summary.json"), s.toPrettyString());
+        if (lead) {
+            ObjectNode s = MetricsLog.JSON.valueToTree(summary);
+            s.put("out", out.toString());
+            Files.writeString(out.resolve("summary.json"), s.toPrettyString());
+        }
         return summary;
     }
 
