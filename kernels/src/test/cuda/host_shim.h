@@ -4,6 +4,7 @@
 // Slow and only for small shapes; it checks indexing, bounds and arithmetic, not timing or memory models.
 #pragma once
 #define KMERL_HOST_SHIM 1   // kernel files leave out their inline PTX; the emulations below stand in
+#include <atomic>
 #include <barrier>
 #include <cmath>
 #include <math.h>
@@ -146,13 +147,24 @@ inline void mma_tf32_16x8x8(float (&d)[4], const float (&a)[4], const float (&b)
     for (int r = 0; r < 4; ++r) d[r] = out[r];
 }
 
+inline int atomicCAS(int* address, int compare, int value) {
+    std::atomic_ref<int> a(*address);
+    a.compare_exchange_strong(compare, value);
+    return compare;   // the old value, as CUDA's atomicCAS returns
+}
 inline int __popc(unsigned v) { return __builtin_popcount(v); }
 inline uint32_t __umulhi(uint32_t a, uint32_t b) { return uint32_t((uint64_t(a) * b) >> 32); }
 inline float __int_as_float(int v) { float f; std::memcpy(&f, &v, 4); return f; }
 inline double __longlong_as_double(long long v) { double d; std::memcpy(&d, &v, 8); return d; }
 inline float __fmul_rn(float a, float b) { return a * b; }
 inline float __fadd_rn(float a, float b) { return a + b; }
-inline int __float2int_rz(float v) { return int(v); }
+// cvt.rzi.s32.f32: toward zero, saturating, NaN to 0.
+inline int __float2int_rz(float v) {
+    if (std::isnan(v)) return 0;
+    if (v >= 2147483648.f) return 2147483647;
+    if (v <= -2147483648.f) return -2147483647 - 1;
+    return int(v);
+}
 using std::isnan;
 // CUDA's integer and float min/max overloads.
 inline int min(int a, int b) { return a < b ? a : b; }
