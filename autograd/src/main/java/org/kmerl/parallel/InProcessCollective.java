@@ -3,8 +3,6 @@ package org.kmerl.parallel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,14 +19,49 @@ import org.kmerl.tensor.Tensor;
  * throw instead of waiting for it forever.
  */
 public final class InProcessCollective implements Collective {
-    /** What the ranks of one group share. */
+    /**
+     * What the ranks of one group share: the slots, and a barrier that stays broken once a rank aborts (a
+     * CyclicBarrier's reset would only release the ranks already waiting; one arriving later would wait for
+     * ever).
+     */
     private static final class Shared {
-        final CyclicBarrier barrier;
         final Object[] slots;
+        private int arrived;
+        private long generation;
+        private boolean aborted;
 
         Shared(int world) {
-            barrier = new CyclicBarrier(world);
             slots = new Object[world];
+        }
+
+        synchronized void await(int rank, String op) {
+            if (aborted) {
+                throw new IllegalStateException(op + " on rank " + rank + ": another rank failed or aborted");
+            }
+            long mine = generation;
+            if (++arrived == slots.length) {
+                arrived = 0;
+                generation++;
+                notifyAll();
+                return;
+            }
+            while (mine == generation && !aborted) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    abort();
+                    throw new IllegalStateException(op + " on rank " + rank + " was interrupted", e);
+                }
+            }
+            if (mine == generation) {
+                throw new IllegalStateException(op + " on rank " + rank + ": another rank failed or aborted");
+            }
+        }
+
+        synchronized void abort() {
+            aborted = true;
+            notifyAll();
         }
     }
 
@@ -178,7 +211,7 @@ public final class InProcessCollective implements Collective {
 
     @Override
     public void abort() {
-        shared.barrier.reset();
+        shared.abort();
     }
 
     /** Puts {@code mine} in this rank's slot and returns every rank's, once all have put theirs. */
@@ -189,13 +222,6 @@ public final class InProcessCollective implements Collective {
     }
 
     private void await(String op) {
-        try {
-            shared.barrier.await();
-        } catch (BrokenBarrierException e) {
-            throw new IllegalStateException(op + " on rank " + rank + ": another rank failed or aborted", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(op + " on rank " + rank + " was interrupted", e);
-        }
+        shared.await(rank, op);
     }
 }

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.kmerl.autograd.Functional;
 import org.kmerl.autograd.Variable;
 import org.kmerl.nn.Linear;
@@ -18,6 +20,7 @@ import org.kmerl.tensor.testing.TestData;
  * embeddings and a per-row BCE head (K-MERL's two losses in small), on 2 and 4 ranks with a slice of the batch
  * each, against one process with the whole batch.
  */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)   // ranks that wait for each other must never hang the build
 class DataParallelTest {
     private static final int BATCH = 8, IN = 6, EMBED = 4, LABELS = 3;
 

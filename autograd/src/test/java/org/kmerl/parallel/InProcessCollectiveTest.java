@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.kmerl.tensor.Tensor;
 
 /** Ranks as threads: sums and gathers in rank order, the same result on every rank, failures that do not hang. */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)   // ranks that wait for each other must never hang the build
 class InProcessCollectiveTest {
 
     @Test

@@ -18,6 +18,17 @@ public final class KernelSignature {
         public String toString() {
             return type.equals("b8") ? bytes + "-byte struct aligned to " + alignment : "." + type;
         }
+
+        /** Whether a launch argument fits this parameter (see {@link KernelSignature#check}). */
+        boolean accepts(Object a) {
+            return switch (type) {
+                case "u32", "s32", "b32" -> a instanceof Integer || a instanceof Boolean;
+                case "f32" -> a instanceof Float;
+                case "u64", "s64", "b64" -> a == null || a instanceof Long || a instanceof jcuda.Pointer;
+                case "f64" -> a instanceof Double;
+                default -> a instanceof Struct s && s.bytes().length == bytes && s.alignment() == alignment;
+            };
+        }
     }
 
     private static final Pattern PARAM = Pattern.compile(
@@ -71,16 +82,8 @@ public final class KernelSignature {
         }
         for (int i = 0; i < args.length; i++) {
             Param p = params.get(i);
-            Object a = args[i];
-            boolean fits = switch (p.type()) {
-                case "u32", "s32", "b32" -> a instanceof Integer || a instanceof Boolean;
-                case "f32" -> a instanceof Float;
-                case "u64", "s64", "b64" -> a == null || a instanceof Long || a instanceof jcuda.Pointer;
-                case "f64" -> a instanceof Double;
-                default -> a instanceof Struct s && s.bytes().length == p.bytes() && s.alignment() == p.alignment();
-            };
-            if (!fits) {
-                throw new IllegalArgumentException("kernel " + kernel + ": argument " + i + " is " + describe(a)
+            if (!p.accepts(args[i])) {
+                throw new IllegalArgumentException("kernel " + kernel + ": argument " + i + " is " + describe(args[i])
                         + " where the kernel takes " + p);
             }
         }

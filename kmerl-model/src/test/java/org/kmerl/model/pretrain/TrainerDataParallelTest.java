@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.kmerl.model.data.Lead;
 import org.kmerl.model.data.preprocess.Crop;
@@ -26,6 +28,7 @@ import org.kmerl.tensor.Device;
  * both ranks' embeddings, gradients averaged. Masking is off and the micro preset has no dropout, so the
  * only difference is the order of float sums.
  */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)   // ranks that wait for each other must never hang the build
 class TrainerDataParallelTest {
 
     @Test
