@@ -101,14 +101,12 @@ template <class T>
 inline T __shfl_xor_sync(unsigned, T v, int mask) {
     return host_shim::exchange(v, (host_shim::flat_thread() % 32) ^ mask);
 }
+// Bit l of the result: lane l's predicate (every lane publishes its own, then reads lane l's, for each l).
 inline unsigned __ballot_sync(unsigned, int predicate) {
-    int lane = host_shim::flat_thread() % 32;
     unsigned bits = 0;
     for (int l = 0; l < 32; ++l) {
-        // every lane publishes its predicate; lane l's comes back from exchange(…, l)
         if (host_shim::exchange(predicate != 0 ? 1 : 0, l)) bits |= 1u << l;
     }
-    (void) lane;
     return bits;
 }
 inline unsigned __float_as_uint(float v) { unsigned u; std::memcpy(&u, &v, 4); return u; }
@@ -133,7 +131,10 @@ inline void mma_tf32_16x8x8(float (&d)[4], const float (&a)[4], const float (&b)
     mine[4] = b[0];
     mine[5] = b[1];
     block->warps[warp]->arrive_and_wait();
-    auto A = [&](int r, int k) { return block->fragments[(size_t) (base + (r % 8) * 4 + k % 4) * FRAGMENT + (r >= 8) + 2 * (k >= 4)]; };
+    // A(r, k) is in lane 4 (r mod 8) + (k mod 4), register (r >= 8) + 2 (k >= 4); B(k, c) in lane 4c + (k mod 4).
+    auto A = [&](int r, int k) {
+        return block->fragments[(size_t) (base + (r % 8) * 4 + k % 4) * FRAGMENT + (r >= 8) + 2 * (k >= 4)];
+    };
     auto B = [&](int k, int c) { return block->fragments[(size_t) (base + c * 4 + k % 4) * FRAGMENT + 4 + (k >= 4)]; };
     int g = lane / 4, t = lane % 4;
     float out[4];
@@ -165,10 +166,10 @@ inline int __float2int_rz(float v) {
     if (v <= -2147483648.f) return -2147483647 - 1;
     return int(v);
 }
+using std::isinf;
 using std::isnan;
-// CUDA's integer and float min/max overloads.
+// CUDA's integer min/max overloads.
 inline int min(int a, int b) { return a < b ? a : b; }
 inline int max(int a, int b) { return a > b ? a : b; }
 inline unsigned min(unsigned a, unsigned b) { return a < b ? a : b; }
 inline unsigned max(unsigned a, unsigned b) { return a > b ? a : b; }
-using std::isinf;
