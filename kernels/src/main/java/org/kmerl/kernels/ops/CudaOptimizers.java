@@ -32,8 +32,9 @@ public final class CudaOptimizers implements OptimizerKernels {
 
     @Override
     public void adamw(List<AdamWOperands> parameters, AdamWStep step) {
-        List<Tensor[]> entries = parameters.stream().map(o -> new Tensor[] {o.param(), o.grad(), o.m(), o.v()}).toList();
-        if (!multiTensor("adamw", entries)) {
+        List<Tensor[]> entries = chosen("adamw")
+                ? parameters.stream().map(o -> new Tensor[] {o.param(), o.grad(), o.m(), o.v()}).toList() : List.of();
+        if (entries.isEmpty() || !MultiTensor.fits(entries)) {
             OptimizerKernels.super.adamw(parameters, step);
             return;
         }
@@ -46,8 +47,8 @@ public final class CudaOptimizers implements OptimizerKernels {
 
     @Override
     public Tensor sumOfSquares(List<Tensor> tensors) {
-        List<Tensor[]> entries = single(tensors);
-        if (!multiTensor("clip", entries)) {
+        List<Tensor[]> entries = chosen("clip") ? single(tensors) : List.of();
+        if (entries.isEmpty() || !MultiTensor.fits(entries)) {
             return OptimizerKernels.super.sumOfSquares(tensors);
         }
         List<List<Tensor[]>> launches = MultiTensor.launches(entries);
@@ -74,8 +75,8 @@ public final class CudaOptimizers implements OptimizerKernels {
 
     @Override
     public void scaleInPlace(List<Tensor> tensors, Tensor factor) {
-        List<Tensor[]> entries = single(tensors);
-        if (!multiTensor("clip", entries)) {
+        List<Tensor[]> entries = chosen("clip") ? single(tensors) : List.of();
+        if (entries.isEmpty() || !MultiTensor.fits(entries)) {
             OptimizerKernels.super.scaleInPlace(tensors, factor);
             return;
         }
@@ -89,8 +90,11 @@ public final class CudaOptimizers implements OptimizerKernels {
         return tensors.stream().map(t -> new Tensor[] {t}).toList();
     }
 
-    /** v2 when chosen for {@code op} and every tensor is dense; v1 (one tensor per launch) is the default until measured. */
-    private boolean multiTensor(String op, List<Tensor[]> entries) {
-        return kernels.registry().forced(op).map("v2"::equals).orElse(false) && MultiTensor.fits(entries);
+    /**
+     * Whether v2 (multi-tensor) is chosen for {@code op}; it then runs when every tensor is dense. v1 (one
+     * tensor per launch) is the default until measured; its path builds no entry lists.
+     */
+    private boolean chosen(String op) {
+        return kernels.registry().forced(op).map("v2"::equals).orElse(false);
     }
 }
