@@ -6,11 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -22,6 +28,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * tests on a card remain the check of the whole path.
  */
 class KernelsOnHostTest {
+    /** The compiles take most of this test's time: all of them start at once, on every core. */
+    private static final Map<String, Future<Path>> BUILDS = new HashMap<>();
+    private static ExecutorService compilers;
+    private static Path binaries;
+
     private static Path cudaTests() {
         Path here = Path.of("src/test/cuda");
         return Files.isDirectory(here) ? here : Path.of("kernels/src/test/cuda");
@@ -38,16 +49,57 @@ class KernelsOnHostTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("programs")
-    void kernelsMatchPlainLoops(String program, @TempDir Path out) throws Exception {
+    void kernelsMatchPlainLoops(String program) throws Exception {
         Assumptions.assumeTrue(Files.isRegularFile(cudaTests().resolve(program)), "the CUDA host checks are not beside this test run");
         String compiler = System.getenv().getOrDefault("CXX", "g++");
         Assumptions.assumeTrue(works(compiler), compiler + " (C++20, for the CUDA host checks) is not installed");
-        Path exe = out.resolve(program.replace(".cpp", ""));
-        run(List.of(compiler, "-std=c++20", "-O1", "-pthread", "-w", "-o", exe.toString(),
-                cudaTests().resolve(program).toString()), 300);
+        Path exe;
+        try {
+            exe = build(program, compiler).get(600, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {   // the compile failed: its output is in the cause
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
         String log = run(List.of(exe.toString()), 300);
         System.out.print(log);
         assertTrue(log.contains(" 0 failed"), log);
+    }
+
+    /** {@code program}'s executable, compiling every program in parallel on the first call. */
+    private static synchronized Future<Path> build(String program, String compiler) throws IOException {
+        if (compilers == null) {
+            binaries = Files.createTempDirectory("kmerl-host-checks");
+            compilers = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
+                Thread t = new Thread(r, "host-check-compiler");
+                t.setDaemon(true);
+                return t;
+            });
+            for (String p : programs()) {
+                Path exe = binaries.resolve(p.replace(".cpp", ""));
+                BUILDS.put(p, compilers.submit(() -> {
+                    run(List.of(compiler, "-std=c++20", "-O1", "-pthread", "-w", "-o", exe.toString(),
+                            cudaTests().resolve(p).toString()), 600);
+                    return exe;
+                }));
+            }
+        }
+        return BUILDS.get(program);
+    }
+
+    @AfterAll
+    static synchronized void removeBinaries() throws IOException {
+        if (compilers == null) {
+            return;
+        }
+        compilers.shutdownNow();
+        try (Stream<Path> files = Files.list(binaries)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+        Files.deleteIfExists(binaries);
     }
 
     private static boolean works(String compiler) {
