@@ -24,7 +24,17 @@ Strides strides(std::initializer_list<int> values, int offset = 0) {
     return s;
 }
 
-float combine(int op, float acc, float v) { return reduce_combine(op, acc, v); }
+// The plain loop: `op` over at(0) .. at(count - 1), sums in double.
+template <class At>
+float fold(int op, int count, At at) {
+    double sum = 0;
+    float ext = reduce_identity(op);
+    for (int i = 0; i < count; ++i) {
+        sum += at(i);
+        ext = reduce_combine(op, ext, at(i));
+    }
+    return op == R_SUM ? float(sum) : ext;
+}
 
 void check(int op, bool withNan) {
     std::vector<float> x = random_floats((size_t) A * B * C, 7 + op);
@@ -32,16 +42,7 @@ void check(int op, bool withNan) {
     int outputs = A * C;
     std::vector<float> want(outputs);
     for (int a = 0; a < A; ++a)
-        for (int c = 0; c < C; ++c) {
-            double sum = 0;
-            float ext = reduce_identity(op);
-            for (int b = 0; b < B; ++b) {
-                float v = x[(size_t) a * B * C + b * C + c];
-                sum += v;
-                ext = combine(op, ext, v);
-            }
-            want[a * C + c] = op == R_SUM ? float(sum) : ext;
-        }
+        for (int c = 0; c < C; ++c) want[a * C + c] = fold(op, B, [&](int b) { return x[(size_t) a * B * C + b * C + c]; });
     Dims kept = dims({A, C}), reduced = dims({B});
     Strides keptX = strides({B * C, 1}), reducedX = strides({C});
     std::string what = std::string(op == R_SUM ? "sum" : op == R_MAX ? "max" : "min") + (withNan ? " with a NaN" : "");
@@ -74,30 +75,14 @@ void check(int op, bool withNan) {
     std::vector<float> partial((size_t) outputs * splits, NAN);
     host_shim::launch(dim3{unsigned(splits), unsigned(outputs), 1}, dim3{32, 1, 1}, kmerl_reduce_v4_split_partials, op, outputs,
                       kept, keptX, B, reduced, reducedX, (const float*) x.data(), partial.data(), splits, chunk);
-    for (int o = 0; o < outputs; ++o) {
-        double sum = 0;
-        float ext = reduce_identity(op);
-        for (int s = 0; s < splits; ++s) {
-            sum += partial[(size_t) o * splits + s];
-            ext = combine(op, ext, partial[(size_t) o * splits + s]);
-        }
-        out[o] = op == R_SUM ? float(sum) : ext;
-    }
+    for (int o = 0; o < outputs; ++o) out[o] = fold(op, splits, [&](int s) { return partial[(size_t) o * splits + s]; });
     same(out, "v4 (partials of 10)");
     // v5 pass 1: 32 adjacent outputs per block, 3 block rows of 8 thread rows over the reduced elements.
     int rows = 3;
     std::vector<float> columns((size_t) rows * outputs, NAN);
     host_shim::launch(dim3{unsigned((outputs + 31) / 32), unsigned(rows), 1}, dim3{32, 8, 1}, kmerl_reduce_v5_column_partials, op,
                       outputs, kept, keptX, B, reduced, reducedX, (const float*) x.data(), columns.data());
-    for (int o = 0; o < outputs; ++o) {
-        double sum = 0;
-        float ext = reduce_identity(op);
-        for (int s = 0; s < rows; ++s) {
-            sum += columns[(size_t) s * outputs + o];
-            ext = combine(op, ext, columns[(size_t) s * outputs + o]);
-        }
-        out[o] = op == R_SUM ? float(sum) : ext;
-    }
+    for (int o = 0; o < outputs; ++o) out[o] = fold(op, rows, [&](int s) { return columns[(size_t) s * outputs + o]; });
     same(out, "v5 (3 split rows)");
 }
 }  // namespace

@@ -39,23 +39,18 @@ public final class DataParallel {
 
     /** Whether {@code mine} holds on any rank. */
     public static boolean anyRank(boolean mine, Collective c) {
-        if (c.worldSize() == 1) {
-            return mine;
-        }
-        try (Tensor flag = Tensor.full(mine ? 1f : 0f, 1)) {
-            c.allReduceSum(List.of(flag));
-            return flag.item() > 0;
-        }
+        return c.worldSize() == 1 ? mine : sum(mine ? 1f : 0f, c) > 0;
     }
 
     /** The mean over the ranks of a scalar each computed (a loss for the log). */
     public static double mean(double mine, Collective c) {
-        if (c.worldSize() == 1) {
-            return mine;
-        }
-        try (Tensor value = Tensor.full((float) mine, 1)) {
+        return c.worldSize() == 1 ? mine : sum((float) mine, c) / c.worldSize();
+    }
+
+    private static float sum(float mine, Collective c) {
+        try (Tensor value = Tensor.full(mine, 1)) {
             c.allReduceSum(List.of(value));
-            return value.item() / c.worldSize();
+            return value.item();
         }
     }
 }

@@ -102,17 +102,22 @@ class KernelsOnHostTest {
         Files.deleteIfExists(binaries);
     }
 
-    private static boolean works(String compiler) {
-        try {
-            Process p = new ProcessBuilder(compiler, "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+    private static final Map<String, Boolean> WORKING = new HashMap<>();
+
+    /** Whether {@code compiler} runs (asked once per compiler, not once per program). */
+    private static synchronized boolean works(String compiler) {
+        return WORKING.computeIfAbsent(compiler, c -> {
+            try {
+                Process p = new ProcessBuilder(c, "--version").redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
     }
 
     /** Runs a command to its end and returns its output; throws if it fails or outlasts {@code seconds}. */

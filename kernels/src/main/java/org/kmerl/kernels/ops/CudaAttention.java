@@ -112,12 +112,6 @@ public final class CudaAttention implements AttentionKernels {
                 CudaStorage.atOrNull(pad), c.scale(), c.dropout(), c.seed(), c.offset()};
     }
 
-    private static Object[] concat(Object[] a, Object... b) {
-        Object[] all = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
-        return all;
-    }
-
     @Override
     public void forward(Tensor q, Tensor k, Tensor v, Tensor keyPadding, AttentionConfig config, Tensor out, Tensor lse,
                         Tensor probabilities) {
@@ -147,7 +141,7 @@ public final class CudaAttention implements AttentionKernels {
         if (variant.equals("v2")) {
             Grid grid = Grid.of((s.tq() + ROWS_PER_BLOCK - 1) / ROWS_PER_BLOCK, s.bh(), 1, ROWS_PER_BLOCK, 1);
             kernels.kernel(MODULE, "kmerl_attention_v2_fused_forward_d" + s.bound()).launch(grid,
-                    concat(common(s, q, k, v, keyPadding, config), CudaStorage.at(out), CudaStorage.at(lse)));
+                    DeviceKernels.concat(common(s, q, k, v, keyPadding, config), CudaStorage.at(out), CudaStorage.at(lse)));
             return;
         }
         int rows = s.bh() * s.tq();
@@ -207,11 +201,11 @@ public final class CudaAttention implements AttentionKernels {
                 int rowsPerBlock = ROWS_PER_BLOCK / s.backwardSplit();
                 kernels.kernel(MODULE, "kmerl_attention_v2_fused_dq_d" + s.bound()).launch(
                         Grid.of((s.tq() + rowsPerBlock - 1) / rowsPerBlock, s.bh(), 1, ROWS_PER_BLOCK, 1),
-                        concat(base, CudaStorage.at(lse), CudaStorage.at(gradOut), CudaStorage.at(drow),
+                        DeviceKernels.concat(base, CudaStorage.at(lse), CudaStorage.at(gradOut), CudaStorage.at(drow),
                                 CudaStorage.at(gradQ)));
                 kernels.kernel(MODULE, "kmerl_attention_v2_fused_dkdv_d" + s.bound()).launch(
                         Grid.of((s.tk() + rowsPerBlock - 1) / rowsPerBlock, s.bh(), 1, ROWS_PER_BLOCK, 1),
-                        concat(base, CudaStorage.at(lse), CudaStorage.at(gradOut), CudaStorage.at(drow),
+                        DeviceKernels.concat(base, CudaStorage.at(lse), CudaStorage.at(gradOut), CudaStorage.at(drow),
                                 CudaStorage.at(gradK), CudaStorage.at(gradV)));
                 return;
             }

@@ -116,8 +116,8 @@ public final class CudaMatmul implements MatmulKernels {
         if (variant.equals("v4") && !p.vectorizable() || warpTiled && !p.warpTileable()) {
             variant = "v3";   // the float4 variants' alignment rules do not hold for these operands
         }
-        Object[] args = {p.m(), p.n(), p.k(), CudaStorage.base(a), a.offset(), p.sam(), p.sak(), CudaStorage.base(b),
-                b.offset(), p.sbk(), p.sbn(), CudaStorage.at(out), CudaStorage.atOrNull(bias), accumulate, p.batchStruct()};
+        Object[] args = DeviceKernels.concat(p.operands(a, b), CudaStorage.at(out), CudaStorage.atOrNull(bias), accumulate,
+                p.batchStruct());
         int batch = p.batch();
         switch (variant) {
             case "v1" -> kernels.kernel(MODULE, "kmerl_gemm_v1_naive")
@@ -129,9 +129,7 @@ public final class CudaMatmul implements MatmulKernels {
             case "v4" -> kernels.kernel(MODULE, "kmerl_gemm_v4_vectorized")
                     .launch(Grid.of(ceil(p.n(), 128), ceil(p.m(), 128), batch, 256, 1), args);
             case "v5", "v6", "v7", "v8", "v9" -> {
-                Object[] withLayout = Arrays.copyOf(args, args.length + 2);
-                withLayout[args.length] = p.aLayout() == Major.COLUMN;
-                withLayout[args.length + 1] = p.bLayout() == Major.COLUMN;
+                Object[] withLayout = DeviceKernels.concat(args, p.aLayout() == Major.COLUMN, p.bLayout() == Major.COLUMN);
                 int tile = variant.equals("v6") || variant.equals("v7") ? 64 : 128;
                 String name = switch (variant) {
                     case "v5" -> "kmerl_gemm_v5_warp_tiled";
@@ -161,10 +159,8 @@ public final class CudaMatmul implements MatmulKernels {
         if (!p.warpTileable() || p.m() == 0 || p.n() == 0) {
             return false;
         }
-        Object[] operands = {p.m(), p.n(), p.k(), CudaStorage.base(a), a.offset(), p.sam(), p.sak(), CudaStorage.base(b),
-                b.offset(), p.sbk(), p.sbn(), p.batchStruct(), p.aLayout() == Major.COLUMN, p.bLayout() == Major.COLUMN};
-        Object[] args = Arrays.copyOf(operands, operands.length + epilogueArgs.length);
-        System.arraycopy(epilogueArgs, 0, args, operands.length, epilogueArgs.length);
+        Object[] args = DeviceKernels.concat(DeviceKernels.concat(p.operands(a, b), p.batchStruct(),
+                p.aLayout() == Major.COLUMN, p.bLayout() == Major.COLUMN), epilogueArgs);
         kernel.launch(Grid.of(ceil(p.n(), 64), ceil(p.m(), 64), p.batch(), 128, 1), args);
         return true;
     }
@@ -326,6 +322,11 @@ public final class CudaMatmul implements MatmulKernels {
 
         int batch() {
             return Math.max(1, batchLayout.numel());
+        }
+
+        /** The kernels' leading arguments (GEMM_OPERANDS in gemm_tiles.cuh): sizes, then each operand's base, offset, strides. */
+        Object[] operands(Tensor a, Tensor b) {
+            return new Object[] {m, n, k, CudaStorage.base(a), a.offset(), sam, sak, CudaStorage.base(b), b.offset(), sbk, sbn};
         }
 
         org.kmerl.kernels.runtime.Struct batchStruct() {

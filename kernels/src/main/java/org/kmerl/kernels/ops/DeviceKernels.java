@@ -44,4 +44,11 @@ public final class DeviceKernels {
     Tensor scratchZeros(DType dtype, int... shape) {
         return Tensor.zeros(dtype, device, shape);
     }
+
+    /** Launch arguments {@code head} followed by {@code tail} (kernels that share leading parameters). */
+    static Object[] concat(Object[] head, Object... tail) {
+        Object[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
+    }
 }
