@@ -59,7 +59,7 @@ for step in $steps; do
         python3 benchmarks/kmerl_step_peer.py --device cuda --steps 20 --out "$out/kmerl-step-torch.json"
       } 2>&1 | tee "$out/kmerl-step.log" ;;
     candidates)   # the K-MERL step with each change that is off by default until measured here
-      for setting in "KMERL_KERNELS=attention=v4" "KMERL_KERNELS=adamw=v2" "KMERL_KERNELS=attention=v4,adamw=v2,clip=v2" \
+      for setting in "KMERL_KERNELS=attention=v4" "KMERL_KERNELS=adamw=v2" "KMERL_KERNELS=attention=v4,adamw=v2,clip=v2,clip_loss=v2" \
                      "KMERL_TF32=1"; do   # the last: opt-in TF32, for information (the targets are FP32)
         echo "## $setting"; env $setting $java -cp "$cp" org.kmerl.benchmarks.gpu.KmerlStepOnDevice cuda:0 20 2>&1
       done | tee "$out/kmerl-step-candidates.log" ;;
@@ -76,10 +76,12 @@ print('events per track:', dict(collections.Counter(names.get(e.get('pid'), e.ge
       grep -A12 "one training step" "$out/profile.txt" ;;
     cli)
       # gemm 57600x1200x64: the shape of attention's q·kᵀ at B*H=48, T=1200 as one product; 4096x4096x256:
-      # the CLIP loss's forward product. Which variant suits them (v7, v8, v9) decides the next defaults.
+      # the CLIP loss's forward product. Which variant suits them (v7, v8, v9) decides the next defaults;
+      # clip_loss: v1 against v2 (the statistics in the product's epilogue) on the forward alone.
       for args in "devices" "kernels bench gemm --shape 2048x2048x2048" "kernels bench gemm --shape 57600x1200x64" \
                   "kernels bench gemm --shape 4096x4096x256" "kernels bench attention --shape 8x6x512x64" \
-                  "kernels bench reduce --variant v4" "kernels bench copy" "kernels bench index_add"; do
+                  "kernels bench reduce --variant v4" "kernels bench copy" "kernels bench index_add" \
+                  "kernels bench clip_loss"; do
         echo "\$ kmerl $args"; $java -cp "$cp" org.kmerl.cli.Main $args 2>&1
       done | tee "$out/cli.log" ;;
   esac

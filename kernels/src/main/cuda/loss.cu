@@ -1,6 +1,7 @@
 // Fused losses. Each forward writes per-row (or per-element) terms, then one block sums them in a fixed
 // order (deterministic, no atomics) and applies the reduction on the device: no host round trip.
 #include "kmerl_common.cuh"
+#include "gemm_tiles.cuh"
 
 // ---- Cross entropy with label smoothing and ignore_index: loss_r = lse_r - [(1-eps) x[r,t] + eps/C sum_c x[r,c]].
 // Warp per row. A target out of range sets *error to row+1 (read back by the host once, after the launch).
@@ -142,14 +143,64 @@ extern "C" __global__ void kmerl_clip_lse_cols_partial(int N, const float* logit
     }
 }
 
-extern "C" __global__ void kmerl_clip_lse_cols_finish(int N, const float* partialMax, const float* partialSum,
-                                                      float* lseCols) {
-    int chunks = (N + CLIP_ROWS_PER_CHUNK - 1) / CLIP_ROWS_PER_CHUNK;
-    GRID_STRIDE_LOOP(c, N) {
+// Merges `parts` partial (max, sum) states per line, in part order: side 0's lines (partial k of line c at
+// [k * N + c]) into lseFirst, then, when sides == 2, side 1's (at [(parts + k) * N + c]) into lseSecond.
+// v1 merges the columns' chunks (one side); v2 the rows' and the columns' tile partials (two).
+extern "C" __global__ void kmerl_clip_lse_merge(int N, int parts, int sides, const float* partialMax,
+                                                const float* partialSum, float* lseFirst, float* lseSecond) {
+    GRID_STRIDE_LOOP(idx, sides * N) {
+        int side = idx / N, c = idx - side * N;
+        size_t base = (size_t) side * parts * N + c;
         float m = -INFINITY, s = 0.f;
-        for (int k = 0; k < chunks; ++k) online_merge(m, s, partialMax[(size_t) k * N + c], partialSum[(size_t) k * N + c]);
-        lseCols[c] = m + logf(s);
+        for (int k = 0; k < parts; ++k) online_merge(m, s, partialMax[base + (size_t) k * N], partialSum[base + (size_t) k * N]);
+        (side == 0 ? lseFirst : lseSecond)[c] = m + logf(s);
     }
+}
+
+// ---- CLIP v2: the statistics in the logits product's epilogue. Each 64x64 tile of L = â·b̂ᵀ/τ leaves the
+// registers scaled by 1/τ, goes to the logits and to a shared-memory copy of the tile; the block then writes
+// the tile's (max, sum of exp) for each of its rows and columns. kmerl_clip_lse_merge finishes both
+// log-sum-exps from these partials, so the forward writes the N x N logits once and never reads them back
+// (v1: written by the product, read and rewritten by the scaling, read again for the columns).
+#define CLIP_TILE 64   // GEMM v7's block tile
+#define CLIP_TILE_STRIDE (CLIP_TILE + 1)   // padded: a row's and a column's walk both hit 32 banks
+
+struct ScaledLogitsToTile {
+    float* logits;
+    float* tile;
+    float inv;
+
+    __device__ __forceinline__ void operator()(int row, int n, float acc, int N) const {
+        float v = acc * inv;
+        logits[(size_t) row * N + n] = v;
+        tile[(row % CLIP_TILE) * CLIP_TILE_STRIDE + n % CLIP_TILE] = v;   // tiles start at multiples of 64
+    }
+};
+
+// partialMax/Sum: [2, tiles, N] (the product is square, M = N: tiles = gridDim.x = gridDim.y): side 0 holds row i's
+// state over column tile k at [k * N + i], side 1 column j's over row tile k at [(tiles + k) * N + j].
+// Threads 0-63 take the tile's rows, 64-127 its columns; each walks 64 values twice (max, then sum).
+extern "C" __global__ void __launch_bounds__(128) kmerl_clip_v2_logits_stats(
+        GEMM_OPERANDS, GemmBatch batch, int aColMajor, int bColMajor, const float* temperature, float* logits,
+        float* partialMax, float* partialSum) {
+    __shared__ float tile[CLIP_TILE * CLIP_TILE_STRIDE];
+    gemm_warp_tiled<64, 64, 32, 32, 1, true>(GEMM_OPERAND_ARGS, batch, aColMajor, bColMajor,
+                                             ScaledLogitsToTile{logits, tile, 1.f / *temperature});
+    __syncthreads();
+    int m0 = blockIdx.y * CLIP_TILE, n0 = blockIdx.x * CLIP_TILE;
+    int rows = min(CLIP_TILE, M - m0), cols = min(CLIP_TILE, N - n0);
+    bool rowSide = threadIdx.x < CLIP_TILE;
+    int line = threadIdx.x % CLIP_TILE;
+    if (line >= (rowSide ? rows : cols)) return;
+    int length = rowSide ? cols : rows;
+    const float* first = rowSide ? &tile[line * CLIP_TILE_STRIDE] : &tile[line];
+    int step = rowSide ? 1 : CLIP_TILE_STRIDE;
+    float m = -INFINITY, s = 0.f;
+    for (int t = 0; t < length; ++t) m = fmaxf(m, first[t * step]);
+    for (int t = 0; t < length; ++t) s += expf(first[t * step] - m);
+    size_t at = rowSide ? (size_t) blockIdx.x * M + m0 + line : ((size_t) gridDim.x + blockIdx.y) * N + n0 + line;
+    partialMax[at] = m;
+    partialSum[at] = s;
 }
 
 // loss = mean_i(lseRow_i - L_ii) + mean_j(lseCol_j - L_jj), halved for MEAN. One block.

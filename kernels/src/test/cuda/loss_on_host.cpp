@@ -144,13 +144,31 @@ void clip() {
     std::vector<float> pm(chunks * N, NAN), ps(chunks * N, NAN);
     host_shim::launch(dim3{3, 1, 1}, dim3{128, 1, 1}, kmerl_clip_scale_lse_rows, N, logits.data(), (const float*) &tau, lseRows.data());
     host_shim::launch(dim3{2, 1, 1}, dim3{64, 1, 1}, kmerl_clip_lse_cols_partial, N, (const float*) logits.data(), pm.data(), ps.data());
-    host_shim::launch(dim3{1, 1, 1}, dim3{64, 1, 1}, kmerl_clip_lse_cols_finish, N, (const float*) pm.data(), (const float*) ps.data(),
-                      lseCols.data());
+    host_shim::launch(dim3{1, 1, 1}, dim3{64, 1, 1}, kmerl_clip_lse_merge, N, chunks, 1, (const float*) pm.data(),
+                      (const float*) ps.data(), lseCols.data(), (float*) nullptr);
     host_shim::launch(dim3{1, 1, 1}, dim3{64, 1, 1}, kmerl_clip_loss, N, (const float*) logits.data(), (const float*) lseRows.data(),
                       (const float*) lseCols.data(), 1, out.data());
     expect_close(std::vector<float>(lr.begin(), lr.end()), lseRows, "clip row log-sum-exps");
     expect_close(std::vector<float>(lc.begin(), lc.end()), lseCols, "clip column log-sum-exps");
     expect_close({float(loss)}, out, "clip loss (mean)");
+
+    // v2: the product on GEMM v7's tiles (b̂ᵀ read column-major) with the statistics in its epilogue; 70 rows
+    // make a whole and a ragged tile each way.
+    std::vector<float> logits2(N * N, NAN), lseRows2(N, NAN), lseCols2(N, NAN), out2(1, NAN);
+    int tiles = (N + CLIP_TILE - 1) / CLIP_TILE;
+    std::vector<float> tm(2 * tiles * N, NAN), ts(2 * tiles * N, NAN);
+    GemmBatch single{};
+    host_shim::launch(dim3{unsigned(tiles), unsigned(tiles), 1}, dim3{128, 1, 1}, kmerl_clip_v2_logits_stats, N, N, D,
+                      (const float*) unitA.data(), 0, D, 1, (const float*) unitB.data(), 0, 1, D, single, 0, 1,
+                      (const float*) &tau, logits2.data(), tm.data(), ts.data());
+    host_shim::launch(dim3{1, 1, 1}, dim3{64, 1, 1}, kmerl_clip_lse_merge, N, tiles, 2, (const float*) tm.data(),
+                      (const float*) ts.data(), lseRows2.data(), lseCols2.data());
+    host_shim::launch(dim3{1, 1, 1}, dim3{64, 1, 1}, kmerl_clip_loss, N, (const float*) logits2.data(),
+                      (const float*) lseRows2.data(), (const float*) lseCols2.data(), 1, out2.data());
+    expect_close(std::vector<float>(L.begin(), L.end()), logits2, "clip v2 logits", 1e-5f);
+    expect_close(std::vector<float>(lr.begin(), lr.end()), lseRows2, "clip v2 row log-sum-exps");
+    expect_close(std::vector<float>(lc.begin(), lc.end()), lseCols2, "clip v2 column log-sum-exps");
+    expect_close({float(loss)}, out2, "clip v2 loss (mean)");
     const int blocks = 3;
     std::vector<float> G(N * N, NAN), dtPartial(blocks, NAN), dt(1, NAN);
     host_shim::launch(dim3{blocks, 1, 1}, dim3{64, 1, 1}, kmerl_clip_dlogits, N, (const float*) logits.data(),

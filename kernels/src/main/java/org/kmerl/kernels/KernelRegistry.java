@@ -76,6 +76,11 @@ public final class KernelRegistry {
         add("clip", "v1", "composed: per gradient a square, a sum and an add for the norm, then a multiply");
         add("clip", "v2", "multi-tensor: block sums of squares for up to 32 gradients per launch, one reduction of"
                 + " all partials, one scaling launch per 32 gradients (not yet measured on a GPU)");
+        add("clip_loss", "v1", "composed: the logits product, then a warp-per-row pass (scaling by 1/τ in place, the rows'"
+                + " log-sum-exps) and two passes for the columns'");
+        add("clip_loss", "v2", "statistics in the product's epilogue: each 64x64 logits tile scaled and its rows' and"
+                + " columns' (max, sum of exp) written as partials, one merge pass; the logits never read back"
+                + " (not yet measured on a GPU)");
         String config = System.getProperty("kmerl.kernels", System.getenv("KMERL_KERNELS"));
         if (config != null && !config.isBlank()) {
             for (String item : config.split(",")) {

@@ -5,11 +5,13 @@ import org.kmerl.tensor.AttentionOps;
 import org.kmerl.tensor.Device;
 import org.kmerl.tensor.Generator;
 import org.kmerl.tensor.IndexOps;
+import org.kmerl.tensor.LossOps;
 import org.kmerl.tensor.MatmulOps;
 import org.kmerl.tensor.NormOps;
 import org.kmerl.tensor.ReductionOps;
 import org.kmerl.tensor.Tensor;
 import org.kmerl.tensor.backend.AttentionConfig;
+import org.kmerl.tensor.backend.LossReduction;
 
 /**
  * One op of {@code kmerl kernels bench}: how to make its inputs at a shape, run it, count its work, and
@@ -18,7 +20,7 @@ import org.kmerl.tensor.backend.AttentionConfig;
 record KernelCase(String op, int[] shape) {
     /** The ops, with the shape each takes. */
     static final String OPS = "gemm MxNxK, softmax RxC, layernorm RxC, attention BxHxTxD, reduce N, elementwise N (a + b),"
-            + " copy RxC (a transpose), index_add RxC";
+            + " copy RxC (a transpose), index_add RxC, clip_loss NxD (the CLIP loss forward: logits and log-sum-exps)";
     private static final int CHECK_LIMIT = 256;
 
     static KernelCase of(String op, String shapeText) {
@@ -29,6 +31,7 @@ record KernelCase(String op, int[] shape) {
             case "reduce", "elementwise" -> "16777216";
             case "copy" -> "4096x4096";
             case "index_add" -> "11520x256";
+            case "clip_loss" -> "4096x256";
             default -> throw new IllegalArgumentException("unknown op '" + op + "' (" + OPS + ")");
         };
         int[] dims;
@@ -39,7 +42,7 @@ record KernelCase(String op, int[] shape) {
         }
         int want = switch (op) {
             case "gemm" -> 3;
-            case "softmax", "layernorm", "copy", "index_add" -> 2;
+            case "softmax", "layernorm", "copy", "index_add", "clip_loss" -> 2;
             case "attention" -> 4;
             default -> 1;
         };
@@ -73,6 +76,7 @@ record KernelCase(String op, int[] shape) {
         return switch (op) {
             case "gemm" -> 2.0 * shape[0] * shape[1] * shape[2];
             case "attention" -> 4.0 * shape[0] * shape[1] * shape[2] * shape[2] * shape[3];
+            case "clip_loss" -> 2.0 * shape[0] * shape[0] * shape[1];
             default -> 0;
         };
     }
@@ -94,7 +98,7 @@ record KernelCase(String op, int[] shape) {
             case "softmax" -> new Tensor[] {g.normal(0, 1, d, s)};
             case "layernorm" -> new Tensor[] {g.normal(0, 1, d, s), g.normal(0, 1, d, s[1]), g.normal(0, 1, d, s[1])};
             case "attention" -> new Tensor[] {g.normal(0, 1, d, s), g.normal(0, 1, d, s), g.normal(0, 1, d, s)};
-            case "elementwise" -> new Tensor[] {g.normal(0, 1, d, s), g.normal(0, 1, d, s)};
+            case "elementwise", "clip_loss" -> new Tensor[] {g.normal(0, 1, d, s), g.normal(0, 1, d, s)};
             case "index_add" -> new Tensor[] {g.normal(0, 1, d, s), scatteredRows(s[0]).to(d)};
             default -> new Tensor[] {g.normal(0, 1, d, s)};
         };
@@ -110,6 +114,9 @@ record KernelCase(String op, int[] shape) {
             case "elementwise" -> in[0].add(in[1]);
             case "copy" -> in[0].t().contiguous();   // a transpose: the layout change attention's head splits make
             case "index_add" -> IndexOps.indexAdd(in[0].shape(), 0, in[1], in[0]);
+            // the columns' log-sum-exps: they depend on every logit and on the column statistics (v2's epilogue)
+            case "clip_loss" -> LossOps.clip(in[0], in[1], Tensor.scalar(0.07f).to(in[0].device()), LossReduction.MEAN)
+                    .lseCols();
             default -> ReductionOps.sum(in[0], new int[] {0}, false);
         };
     }

@@ -12,7 +12,8 @@ import org.kmerl.tensor.Device;
 /** The cases of {@code kmerl kernels bench}, run on the CPU backend (the check path without a GPU). */
 class KernelCaseTest {
     private static final Map<String, String> SMALL = Map.of("gemm", "33x17x9", "softmax", "5x70", "layernorm", "5x70",
-            "attention", "2x3x17x8", "reduce", "1001", "elementwise", "1001", "copy", "37x300", "index_add", "300x7");
+            "attention", "2x3x17x8", "reduce", "1001", "elementwise", "1001", "copy", "37x300", "index_add", "300x7",
+            "clip_loss", "70x24");
 
     @Test
     void everyOpRunsChecksAndCountsItsWork() {

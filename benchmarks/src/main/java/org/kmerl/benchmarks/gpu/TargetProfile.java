@@ -16,8 +16,8 @@ import org.kmerl.tensor.backend.LossReduction;
 /**
  * Where the device time of the two GPU targets not yet met goes, kernel by kernel (run with
  * KMERL_CUDA_PROFILE=1, {@link KernelProfile}): attention fwd+bwd at B=8, H=6, T=1200, D=64 with each
- * attention variant that runs on the GEMMs, and the CLIP loss fwd+bwd at N=4096, D=256. Each case is
- * warmed up, then {@value #CALLS} calls are tallied and printed per call.
+ * attention variant that runs on the GEMMs, and the CLIP loss fwd+bwd at N=4096, D=256 with each of its
+ * variants. Each case is warmed up, then {@value #CALLS} calls are tallied and printed per call.
  *
  * <pre>KMERL_CUDA_PROFILE=1 java ... org.kmerl.benchmarks.gpu.TargetProfile</pre>
  */
@@ -56,12 +56,16 @@ public final class TargetProfile {
         Tensor b = random.normal(0f, 1f, Device.cuda(0), 4096, 256);
         Tensor tau = Tensor.full(0.07f, Device.cuda(0));
         Tensor one = Tensor.full(1f, Device.cuda(0));
-        tally("CLIP loss fwd+bwd 4096x256", () -> {
-            try (TensorScope scope = TensorScope.open()) {
-                LossOps.Result r = LossOps.clip(a, b, tau, LossReduction.MEAN);
-                LossOps.clipBackward(a, b, tau, LossReduction.MEAN, r, one, true);
+        for (String variant : new String[] {"v1", "v2"}) {
+            try (AutoCloseable forced = backend.registry().force("clip_loss", variant)) {
+                tally("CLIP loss fwd+bwd 4096x256, clip_loss=" + variant, () -> {
+                    try (TensorScope scope = TensorScope.open()) {
+                        LossOps.Result r = LossOps.clip(a, b, tau, LossReduction.MEAN);
+                        LossOps.clipBackward(a, b, tau, LossReduction.MEAN, r, one, true);
+                    }
+                });
             }
-        });
+        }
     }
 
     private static void tally(String title, Runnable call) {

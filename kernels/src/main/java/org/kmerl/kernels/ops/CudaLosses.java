@@ -105,6 +105,12 @@ public final class CudaLosses implements LossKernels {
                 CudaStorage.at(x), CudaStorage.at(unit), CudaStorage.at(norms));
     }
 
+    /**
+     * The CLIP forward. v1 (default until measured on a card): the product â·b̂ᵀ, then a pass that scales the
+     * logits by 1/τ and takes each row's log-sum-exp, and two for the columns'. v2: the product's epilogue
+     * scales and writes each 64x64 tile's row and column partials, one pass merges them (the logits are written
+     * once, never read); operands the warp-tiled loads do not take (D not a multiple of 4) run v1.
+     */
     @Override
     public void clipForward(Tensor a, Tensor b, Tensor temperature, LossReduction reduction, Tensor loss,
                             Tensor logits, Tensor lseRows, Tensor lseCols) {
@@ -115,20 +121,54 @@ public final class CudaLosses implements LossKernels {
              Tensor ubT = ub.transpose(0, 1)) {
             normalize(a, ua, na);
             normalize(b, ub, nb);
-            matmul.gemm(ua, ubT, logits, null);
-            kernels.kernel(MODULE, "kmerl_clip_scale_lse_rows").launch(Grid.warpsPerRow(n, WARPS), n,
-                    CudaStorage.at(logits), CudaStorage.at(temperature), CudaStorage.at(lseRows));
-            int chunks = (n + 63) / 64;   // CLIP_ROWS_PER_CHUNK in loss.cu
-            try (Tensor pm = kernels.scratch(DType.FLOAT32, chunks, n); Tensor ps = kernels.scratch(DType.FLOAT32, chunks, n)) {
-                kernels.kernel(MODULE, "kmerl_clip_lse_cols_partial").launch(Grid.linear(chunks * n, DeviceKernels.THREADS),
-                        n, CudaStorage.at(logits), CudaStorage.at(pm), CudaStorage.at(ps));
-                kernels.kernel(MODULE, "kmerl_clip_lse_cols_finish").launch(Grid.linear(n, 128), n, CudaStorage.at(pm),
-                        CudaStorage.at(ps), CudaStorage.at(lseCols));
+            boolean fused = kernels.registry().forced("clip_loss").orElse("v1").equals("v2")
+                    && logitsWithTileStatistics(ua, ubT, temperature, logits, lseRows, lseCols);
+            if (!fused) {
+                logitsThenStatistics(ua, ubT, temperature, logits, lseRows, lseCols);
             }
             kernels.kernel(MODULE, "kmerl_clip_loss").launch(Grid.singleBlock(256), n, CudaStorage.at(logits),
                     CudaStorage.at(lseRows), CudaStorage.at(lseCols), reduction == LossReduction.MEAN,
                     CudaStorage.at(loss));
         }
+    }
+
+    /** v1: the product, then the rows' pass (scaling in place) and the columns' two passes. */
+    private void logitsThenStatistics(Tensor ua, Tensor ubT, Tensor temperature, Tensor logits, Tensor lseRows,
+                                      Tensor lseCols) {
+        int n = ua.dim(0);
+        matmul.gemm(ua, ubT, logits, null);
+        kernels.kernel(MODULE, "kmerl_clip_scale_lse_rows").launch(Grid.warpsPerRow(n, WARPS), n,
+                CudaStorage.at(logits), CudaStorage.at(temperature), CudaStorage.at(lseRows));
+        int chunks = ceil(n, 64);   // CLIP_ROWS_PER_CHUNK in loss.cu
+        try (Tensor pm = kernels.scratch(DType.FLOAT32, chunks, n); Tensor ps = kernels.scratch(DType.FLOAT32, chunks, n)) {
+            kernels.kernel(MODULE, "kmerl_clip_lse_cols_partial").launch(Grid.linear(chunks * n, DeviceKernels.THREADS),
+                    n, CudaStorage.at(logits), CudaStorage.at(pm), CudaStorage.at(ps));
+            mergeStatistics(n, chunks, 1, pm, ps, lseCols, null);
+        }
+    }
+
+    /** v2: the product with the tile statistics in its epilogue, then one merge; false if the operands do not suit. */
+    private boolean logitsWithTileStatistics(Tensor ua, Tensor ubT, Tensor temperature, Tensor logits, Tensor lseRows,
+                                             Tensor lseCols) {
+        int n = ua.dim(0);
+        int tiles = ceil(n, 64);   // CLIP_TILE in loss.cu
+        try (Tensor pm = kernels.scratch(DType.FLOAT32, 2, tiles, n); Tensor ps = kernels.scratch(DType.FLOAT32, 2, tiles, n)) {
+            if (!matmul.launchFused(kernels.kernel(MODULE, "kmerl_clip_v2_logits_stats"), ua, ubT, logits,
+                    CudaStorage.at(temperature), CudaStorage.at(logits), CudaStorage.at(pm), CudaStorage.at(ps))) {
+                return false;
+            }
+            mergeStatistics(n, tiles, 2, pm, ps, lseRows, lseCols);
+            return true;
+        }
+    }
+
+    private void mergeStatistics(int n, int parts, int sides, Tensor pm, Tensor ps, Tensor first, Tensor second) {
+        kernels.kernel(MODULE, "kmerl_clip_lse_merge").launch(Grid.linear(sides * n, 128), n, parts, sides,
+                CudaStorage.at(pm), CudaStorage.at(ps), CudaStorage.at(first), CudaStorage.atOrNull(second));
+    }
+
+    private static int ceil(int n, int d) {
+        return (n + d - 1) / d;
     }
 
     @Override
