@@ -156,7 +156,7 @@ extern "C" __global__ void __launch_bounds__(256) kmerl_gemm_v4_vectorized(GEMM_
 }
 
 // ------------------------------------------------------------------------------------------- v5 to v8
-// The warp-tiled kernel is gemm_warp_tiled in gemm_tiles.cuh.
+// The warp-tiled kernel is gemm_warp_tiled in gemm_tiles.cuh (also v10, after v9).
 
 extern "C" __global__ void __launch_bounds__(128) kmerl_gemm_v5_warp_tiled(GEMM_PARAMS, int aColMajor, int bColMajor) {
     gemm_warp_tiled<128, 128, 64, 64, 4, false>(GEMM_OPERAND_ARGS, batch, aColMajor, bColMajor,
@@ -181,6 +181,13 @@ extern "C" __global__ void __launch_bounds__(128) kmerl_gemm_v7_prefetch(GEMM_PA
 extern "C" __global__ void __launch_bounds__(128) kmerl_gemm_v8_large_prefetch(GEMM_PARAMS, int aColMajor, int bColMajor) {
     gemm_warp_tiled<128, 128, 64, 64, 4, true>(GEMM_OPERAND_ARGS, batch, aColMajor, bColMajor,
                                                StoreC{C, bias, accumulate});
+}
+
+// v10: v7 with swizzled shared-memory tiles: the transposing stores of a row-major A or a column-major B
+// (4-way bank conflicts in v5-v8) spread over all 32 banks; the FMA loop's loads are unchanged in kind.
+extern "C" __global__ void __launch_bounds__(128, 5) kmerl_gemm_v10_swizzled(GEMM_PARAMS, int aColMajor, int bColMajor) {
+    gemm_warp_tiled<64, 64, 32, 32, 1, true, true>(GEMM_OPERAND_ARGS, batch, aColMajor, bColMajor,
+                                                   StoreC{C, bias, accumulate});
 }
 
 // ------------------------------------------------------------------------------------------------- v9

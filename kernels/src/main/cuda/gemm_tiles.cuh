@@ -55,9 +55,22 @@ struct StoreC {
 // it comes. Row-major B: float4 along n. Column-major B: float4 along k, stored transposed. Shared layout:
 // As[k * AS + m], Bs[k * BS + n], rows padded by PAD floats (0 for the FMA kernels; the tensor-core kernel
 // pads so its fragment loads hit 32 different banks). Out-of-range elements are staged as zeros.
-template <int BM, int BN, int BK, int THREADS, int PAD = 0>
+//
+// SWIZZLE (GEMM v10): m and n are stored at swizzled(k, m) and swizzled(k, n) instead. The transposing stores
+// (row-major A, column-major B) write a warp's 32 values to rows k = 4*c' + c at m = 0..7: unswizzled, the
+// four rows' words share 8 banks (the row stride is a multiple of 32 words), a 4-way conflict on each of the
+// four stores per float4. XOR-ing bits 3 and 4 of the column with bits 2 and 3 of k spreads them over all
+// 32 banks. The readers' runs of 4 and 8 aligned floats stay contiguous and aligned (only bits 3 and 4 move),
+// and a warp's reads of one k row still cover distinct banks, so the FMA loop keeps its 128-bit loads.
+__device__ __forceinline__ int swizzled(int k, int x) { return x ^ (((k >> 2) & 3) << 3); }
+
+template <int BM, int BN, int BK, int THREADS, int PAD = 0, bool SWIZZLE = false>
 struct TileStager {
+    static_assert(!SWIZZLE || (PAD == 0 && BM % 32 == 0 && BN % 32 == 0), "the swizzle moves columns within 32");
     static constexpr int AS = BM + PAD, BS = BN + PAD;
+
+    // Where column x of shared-memory row k is stored.
+    static __device__ __forceinline__ int column(int k, int x) { return SWIZZLE ? swizzled(k, x) : x; }
     static constexpr int A_LOADS = BK * BM / (4 * THREADS), B_LOADS = BK * BN / (4 * THREADS);
     static constexpr int aRowStep = (THREADS * 4) / BK, aKStep = THREADS / (BM / 4);
     static constexpr int bRowStep = THREADS / (BN / 4), bNStep = (THREADS * 4) / BK;
@@ -105,26 +118,28 @@ struct TileStager {
         for (int l = 0; l < A_LOADS; ++l) {
             float4 v = make_float4(round(aReg[l].x), round(aReg[l].y), round(aReg[l].z), round(aReg[l].w));
             if (aColMajor) {
-                *reinterpret_cast<float4*>(&As[(aK + l * aKStep) * AS + aM * 4]) = v;
+                int k = aK + l * aKStep;
+                *reinterpret_cast<float4*>(&As[k * AS + column(k, aM * 4)]) = v;
             } else {
-                int r = aRow + l * aRowStep;
-                As[(aCol * 4 + 0) * AS + r] = v.x;
-                As[(aCol * 4 + 1) * AS + r] = v.y;
-                As[(aCol * 4 + 2) * AS + r] = v.z;
-                As[(aCol * 4 + 3) * AS + r] = v.w;
+                int r = aRow + l * aRowStep, k = aCol * 4;
+                As[(k + 0) * AS + column(k + 0, r)] = v.x;
+                As[(k + 1) * AS + column(k + 1, r)] = v.y;
+                As[(k + 2) * AS + column(k + 2, r)] = v.z;
+                As[(k + 3) * AS + column(k + 3, r)] = v.w;
             }
         }
 #pragma unroll
         for (int l = 0; l < B_LOADS; ++l) {
             float4 v = make_float4(round(bReg[l].x), round(bReg[l].y), round(bReg[l].z), round(bReg[l].w));
             if (bColMajor) {
-                int c = bN + l * bNStep;
-                Bs[(bK * 4 + 0) * BS + c] = v.x;
-                Bs[(bK * 4 + 1) * BS + c] = v.y;
-                Bs[(bK * 4 + 2) * BS + c] = v.z;
-                Bs[(bK * 4 + 3) * BS + c] = v.w;
+                int c = bN + l * bNStep, k = bK * 4;
+                Bs[(k + 0) * BS + column(k + 0, c)] = v.x;
+                Bs[(k + 1) * BS + column(k + 1, c)] = v.y;
+                Bs[(k + 2) * BS + column(k + 2, c)] = v.z;
+                Bs[(k + 3) * BS + column(k + 3, c)] = v.w;
             } else {
-                *reinterpret_cast<float4*>(&Bs[(bRow + l * bRowStep) * BS + bCol * 4]) = v;
+                int k = bRow + l * bRowStep;
+                *reinterpret_cast<float4*>(&Bs[k * BS + column(k, bCol * 4)]) = v;
             }
         }
     }
@@ -136,9 +151,10 @@ struct Unrounded {
 };
 
 // The block tile BM x BN is split among 4 warps of WM x WN; each thread computes TM x TN outputs in each of
-// WMITER x WNITER warp sub-tiles. gemm.cu's v5 and v8 instantiate it with 128x128 block tiles, v6 and v7
-// with 64x64; every output element goes through the epilogue (StoreC, or attention.cu's fused ones).
-template <int W_BM, int W_BN, int W_WM, int W_WN, int W_WNITER, bool PREFETCH, class Epilogue>
+// WMITER x WNITER warp sub-tiles. gemm.cu's v5 and v8 instantiate it with 128x128 block tiles, v6, v7 and v10
+// with 64x64 (v10 with SWIZZLE: TileStager's conflict-free stores); every output element goes through the
+// epilogue (StoreC, or attention.cu's fused ones).
+template <int W_BM, int W_BN, int W_WM, int W_WN, int W_WNITER, bool PREFETCH, bool SWIZZLE = false, class Epilogue>
 __device__ __forceinline__ void gemm_warp_tiled(GEMM_OPERANDS, GemmBatch batch, int aColMajor, int bColMajor,
                                                 const Epilogue& out) {
     constexpr int W_BK = 16, W_TM = 8, W_TN = 4, W_THREADS = 128;
@@ -155,7 +171,8 @@ __device__ __forceinline__ void gemm_warp_tiled(GEMM_OPERANDS, GemmBatch batch, 
     int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
     int warpCol = warp % (W_BN / W_WN), warpRow = warp / (W_BN / W_WN);
     int laneCol = lane % (W_WSUBN / W_TN), laneRow = lane / (W_WSUBN / W_TN);
-    TileStager<W_BM, W_BN, W_BK, W_THREADS> stage;
+    using Stager = TileStager<W_BM, W_BN, W_BK, W_THREADS, 0, SWIZZLE>;
+    Stager stage;
     auto loadTiles = [&](int k0) { stage.load(GEMM_OPERAND_ARGS, ao, bo, m0, n0, k0, aColMajor, bColMajor); };
     auto storeTiles = [&]() { stage.store(As, Bs, aColMajor, bColMajor, Unrounded{}); };
     float acc[W_WMITER * W_TM * W_WNITER * W_TN] = {};
@@ -169,16 +186,20 @@ __device__ __forceinline__ void gemm_warp_tiled(GEMM_OPERANDS, GemmBatch batch, 
         if (PREFETCH && k0 + W_BK < K) loadTiles(k0 + W_BK);
 #pragma unroll
         for (int kk = 0; kk < W_BK; ++kk) {
+            // A thread's run of W_TM (W_TN) floats starts at a multiple of 8 (4), so the swizzle moves the run
+            // whole: its first float's column, then the run contiguous (128-bit loads either way).
 #pragma unroll
-            for (int sm = 0; sm < W_WMITER; ++sm)
+            for (int sm = 0; sm < W_WMITER; ++sm) {
+                int m = Stager::column(kk, warpRow * W_WM + sm * W_WSUBM + laneRow * W_TM);
 #pragma unroll
-                for (int i = 0; i < W_TM; ++i)
-                    regM[sm * W_TM + i] = As[kk * W_BM + warpRow * W_WM + sm * W_WSUBM + laneRow * W_TM + i];
+                for (int i = 0; i < W_TM; ++i) regM[sm * W_TM + i] = As[kk * W_BM + m + i];
+            }
 #pragma unroll
-            for (int sn = 0; sn < W_WNITER; ++sn)
+            for (int sn = 0; sn < W_WNITER; ++sn) {
+                int n = Stager::column(kk, warpCol * W_WN + sn * W_WSUBN + laneCol * W_TN);
 #pragma unroll
-                for (int j = 0; j < W_TN; ++j)
-                    regN[sn * W_TN + j] = Bs[kk * W_BN + warpCol * W_WN + sn * W_WSUBN + laneCol * W_TN + j];
+                for (int j = 0; j < W_TN; ++j) regN[sn * W_TN + j] = Bs[kk * W_BN + n + j];
+            }
 #pragma unroll
             for (int sm = 0; sm < W_WMITER; ++sm)
 #pragma unroll

@@ -37,6 +37,8 @@ public final class KernelRegistry {
         variants.get("gemm").add(new Variant("gemm", "v9", "TF32 tensor cores (mma.sync m16n8k8), 128x128 tiles of"
                 + " 8 warps, FP32 accumulation; inputs keep 10 mantissa bits: opt-in (KMERL_TF32=1) (not yet measured"
                 + " on a GPU)", true));
+        add("gemm", "v10", "v7 with swizzled shared-memory tiles: the transposing stores of a row-major A or a"
+                + " column-major B free of bank conflicts (not yet measured on a GPU)");
         add("elementwise", "v1", "strided: any layout, an index decomposed per element and operand");
         add("elementwise", "v2", "dense: one flat index for every operand");
         add("elementwise", "v3", "dense float4: 128-bit loads and stores when every operand is 16-byte aligned");
