@@ -76,7 +76,7 @@ print('events per track:', dict(collections.Counter(names.get(e.get('pid'), e.ge
       grep -A12 "one training step" "$out/profile.txt" ;;
     cli)
       # gemm 57600x1200x64: the shape of attention's q·kᵀ at B*H=48, T=1200 as one product; 4096x4096x256:
-      # the CLIP loss's forward product. Which variant suits them (v7, v8, v9, v10) decides the next defaults;
+      # the CLIP loss's forward product. Which variant suits them (v7, v8, v9, v10, v11) decides the next defaults;
       # clip_loss: v1 against v2 (the statistics in the product's epilogue) on the forward alone.
       for args in "devices" "kernels bench gemm --shape 2048x2048x2048" "kernels bench gemm --shape 57600x1200x64" \
                   "kernels bench gemm --shape 4096x4096x256" "kernels bench attention --shape 8x6x512x64" \

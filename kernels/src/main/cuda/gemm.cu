@@ -16,6 +16,8 @@
 //   v8 v5's 128x128 tiles with v7's prefetch, for large products.
 //   v9 TF32 tensor cores (mma.sync m16n8k8): inputs rounded to TF32 (10 mantissa bits), FP32 accumulation;
 //      opt-in only, as PyTorch's allow_tf32 (KMERL_TF32=1 or --kernel gemm=v9).
+//   v10 v7 with swizzled shared-memory tiles: the transposing stores free of bank conflicts.
+//   v11 v10 with two shared-memory buffers: one barrier per k-tile instead of two.
 // Every variant takes `accumulate`: C += A·B (+ bias) instead of C = A·B (+ bias).
 #include "gemm_tiles.cuh"
 
@@ -156,7 +158,7 @@ extern "C" __global__ void __launch_bounds__(256) kmerl_gemm_v4_vectorized(GEMM_
 }
 
 // ------------------------------------------------------------------------------------------- v5 to v8
-// The warp-tiled kernel is gemm_warp_tiled in gemm_tiles.cuh (also v10, after v9).
+// The warp-tiled kernel is gemm_warp_tiled in gemm_tiles.cuh (also v10 and v11, at the end of this file).
 
 extern "C" __global__ void __launch_bounds__(128) kmerl_gemm_v5_warp_tiled(GEMM_PARAMS, int aColMajor, int bColMajor) {
     gemm_warp_tiled<128, 128, 64, 64, 4, false>(GEMM_OPERAND_ARGS, batch, aColMajor, bColMajor,
@@ -181,13 +183,6 @@ extern "C" __global__ void __launch_bounds__(128) kmerl_gemm_v7_prefetch(GEMM_PA
 extern "C" __global__ void __launch_bounds__(128) kmerl_gemm_v8_large_prefetch(GEMM_PARAMS, int aColMajor, int bColMajor) {
     gemm_warp_tiled<128, 128, 64, 64, 4, true>(GEMM_OPERAND_ARGS, batch, aColMajor, bColMajor,
                                                StoreC{C, bias, accumulate});
-}
-
-// v10: v7 with swizzled shared-memory tiles: the transposing stores of a row-major A or a column-major B
-// (4-way bank conflicts in v5-v8) spread over all 32 banks; the FMA loop's loads are unchanged in kind.
-extern "C" __global__ void __launch_bounds__(128, 5) kmerl_gemm_v10_swizzled(GEMM_PARAMS, int aColMajor, int bColMajor) {
-    gemm_warp_tiled<64, 64, 32, 32, 1, true, true>(GEMM_OPERAND_ARGS, batch, aColMajor, bColMajor,
-                                                   StoreC{C, bias, accumulate});
 }
 
 // ------------------------------------------------------------------------------------------------- v9
@@ -276,4 +271,22 @@ extern "C" __global__ void __launch_bounds__(256) kmerl_gemm_v9_tf32(GEMM_PARAMS
                 int m = m0 + wm + i * 16 + g + (r >= 2 ? 8 : 0), n = n0 + wn + j * 8 + 2 * t + (r & 1);
                 if (m < M && n < N) out(row + m, n, acc[i][j][r], N);
             }
+}
+
+// ------------------------------------------------------------------------------------------ v10, v11
+// Back to FP32 FMAs: v7 with the shared-memory tiles refined (gemm_tiles.cuh's SWIZZLE and DOUBLE_BUFFER).
+
+// v10: v7 with swizzled shared-memory tiles: the transposing stores of a row-major A or a column-major B
+// (4-way bank conflicts in v5-v8) spread over all 32 banks; the FMA loop's loads are unchanged in kind.
+extern "C" __global__ void __launch_bounds__(128, 5) kmerl_gemm_v10_swizzled(GEMM_PARAMS, int aColMajor, int bColMajor) {
+    gemm_warp_tiled<64, 64, 32, 32, 1, true, true>(GEMM_OPERAND_ARGS, batch, aColMajor, bColMajor,
+                                                   StoreC{C, bias, accumulate});
+}
+
+// v11: v10 with two shared-memory buffers: the prefetched k-tile is stored into the other buffer after this
+// tile's FMAs, one barrier per k-tile instead of two.
+extern "C" __global__ void __launch_bounds__(128, 5) kmerl_gemm_v11_double_buffered(GEMM_PARAMS, int aColMajor,
+                                                                                    int bColMajor) {
+    gemm_warp_tiled<64, 64, 32, 32, 1, true, true, true>(GEMM_OPERAND_ARGS, batch, aColMajor, bColMajor,
+                                                         StoreC{C, bias, accumulate});
 }

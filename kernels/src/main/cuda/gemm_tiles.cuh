@@ -145,16 +145,32 @@ struct TileStager {
     }
 };
 
+// COUNT floats (a multiple of 4) from 16-byte-aligned shared memory into registers, as 128-bit loads: spelled
+// out, because the compiler cannot always prove the alignment of a swizzled or double-buffered address.
+template <int COUNT>
+__device__ __forceinline__ void load_run(float* dst, const float* src) {
+    static_assert(COUNT % 4 == 0, "whole float4s");
+#pragma unroll
+    for (int q = 0; q < COUNT; q += 4) {
+        float4 v = *reinterpret_cast<const float4*>(src + q);
+        dst[q] = v.x;
+        dst[q + 1] = v.y;
+        dst[q + 2] = v.z;
+        dst[q + 3] = v.w;
+    }
+}
+
 // Values go into shared memory as they are (the FMA kernels).
 struct Unrounded {
     __device__ __forceinline__ float operator()(float x) const { return x; }
 };
 
 // The block tile BM x BN is split among 4 warps of WM x WN; each thread computes TM x TN outputs in each of
-// WMITER x WNITER warp sub-tiles. gemm.cu's v5 and v8 instantiate it with 128x128 block tiles, v6, v7 and v10
-// with 64x64 (v10 with SWIZZLE: TileStager's conflict-free stores); every output element goes through the
-// epilogue (StoreC, or attention.cu's fused ones).
-template <int W_BM, int W_BN, int W_WM, int W_WN, int W_WNITER, bool PREFETCH, bool SWIZZLE = false, class Epilogue>
+// WMITER x WNITER warp sub-tiles. gemm.cu's v5 and v8 instantiate it with 128x128 block tiles, v6, v7, v10 and
+// v11 with 64x64 (v10 with SWIZZLE: TileStager's conflict-free stores; v11 also with DOUBLE_BUFFER); every
+// output element goes through the epilogue (StoreC, or attention.cu's fused ones).
+template <int W_BM, int W_BN, int W_WM, int W_WN, int W_WNITER, bool PREFETCH, bool SWIZZLE = false,
+          bool DOUBLE_BUFFER = false, class Epilogue>
 __device__ __forceinline__ void gemm_warp_tiled(GEMM_OPERANDS, GemmBatch batch, int aColMajor, int bColMajor,
                                                 const Epilogue& out) {
     constexpr int W_BK = 16, W_TM = 8, W_TN = 4, W_THREADS = 128;
@@ -163,8 +179,11 @@ __device__ __forceinline__ void gemm_warp_tiled(GEMM_OPERANDS, GemmBatch batch, 
     constexpr int W_WSUBN = W_WN / W_WNITER;
     static_assert((W_BM / W_WM) * (W_BN / W_WN) * 32 == W_THREADS, "one warp per warp tile");
     static_assert(W_WMITER >= 1 && (W_WSUBN / W_TN) * (W_WSUBM / W_TM) == 32, "a warp's lanes cover its sub-tile");
-    __shared__ __align__(16) float As[W_BK * W_BM];   // transposed: As[k * BM + m]
-    __shared__ __align__(16) float Bs[W_BK * W_BN];   // Bs[k * BN + n]
+    // DOUBLE_BUFFER: two k-tiles of shared memory, so the next tile can be stored while this one is read.
+    constexpr int STAGES = DOUBLE_BUFFER ? 2 : 1, A_TILE = W_BK * W_BM, B_TILE = W_BK * W_BN;
+    static_assert(!DOUBLE_BUFFER || PREFETCH, "the second buffer is filled from the prefetched registers");
+    __shared__ __align__(16) float As[STAGES * A_TILE];   // transposed: As[k * BM + m]
+    __shared__ __align__(16) float Bs[STAGES * B_TILE];   // Bs[k * BN + n]
     int ao = aOff, bo = bOff;
     batch_offsets(blockIdx.z, batch, ao, bo);
     int m0 = blockIdx.y * W_BM, n0 = blockIdx.x * W_BN;
@@ -174,31 +193,28 @@ __device__ __forceinline__ void gemm_warp_tiled(GEMM_OPERANDS, GemmBatch batch, 
     using Stager = TileStager<W_BM, W_BN, W_BK, W_THREADS, 0, SWIZZLE>;
     Stager stage;
     auto loadTiles = [&](int k0) { stage.load(GEMM_OPERAND_ARGS, ao, bo, m0, n0, k0, aColMajor, bColMajor); };
-    auto storeTiles = [&]() { stage.store(As, Bs, aColMajor, bColMajor, Unrounded{}); };
+    auto storeTiles = [&](int buffer) {
+        stage.store(As + buffer * A_TILE, Bs + buffer * B_TILE, aColMajor, bColMajor, Unrounded{});
+    };
     float acc[W_WMITER * W_TM * W_WNITER * W_TN] = {};
     float regM[W_WMITER * W_TM], regN[W_WNITER * W_TN];
-    loadTiles(0);
-    for (int k0 = 0; k0 < K; k0 += W_BK) {
-        storeTiles();
-        __syncthreads();
-        // PREFETCH: the next k-tile's global loads are issued before this tile's FMAs, so their latency
-        // hides behind the arithmetic; without it they wait until the tile is done (v5, v6).
-        if (PREFETCH && k0 + W_BK < K) loadTiles(k0 + W_BK);
+    // The k-tile in shared buffer `buffer` into the accumulators.
+    auto multiplyTile = [&](int buffer) {
+        const float* as = As + buffer * A_TILE;
+        const float* bs = Bs + buffer * B_TILE;
 #pragma unroll
         for (int kk = 0; kk < W_BK; ++kk) {
             // A thread's run of W_TM (W_TN) floats starts at a multiple of 8 (4), so the swizzle moves the run
-            // whole: its first float's column, then the run contiguous (128-bit loads either way).
+            // whole: its first float's column, then the run contiguous and aligned.
 #pragma unroll
             for (int sm = 0; sm < W_WMITER; ++sm) {
                 int m = Stager::column(kk, warpRow * W_WM + sm * W_WSUBM + laneRow * W_TM);
-#pragma unroll
-                for (int i = 0; i < W_TM; ++i) regM[sm * W_TM + i] = As[kk * W_BM + m + i];
+                load_run<W_TM>(&regM[sm * W_TM], &as[kk * W_BM + m]);
             }
 #pragma unroll
             for (int sn = 0; sn < W_WNITER; ++sn) {
                 int n = Stager::column(kk, warpCol * W_WN + sn * W_WSUBN + laneCol * W_TN);
-#pragma unroll
-                for (int j = 0; j < W_TN; ++j) regN[sn * W_TN + j] = Bs[kk * W_BN + n + j];
+                load_run<W_TN>(&regN[sn * W_TN], &bs[kk * W_BN + n]);
             }
 #pragma unroll
             for (int sm = 0; sm < W_WMITER; ++sm)
@@ -210,8 +226,32 @@ __device__ __forceinline__ void gemm_warp_tiled(GEMM_OPERANDS, GemmBatch batch, 
                         for (int j = 0; j < W_TN; ++j)
                             acc[(sm * W_TM + i) * (W_WNITER * W_TN) + sn * W_TN + j] += regM[sm * W_TM + i] * regN[sn * W_TN + j];
         }
+    };
+    loadTiles(0);
+    if constexpr (DOUBLE_BUFFER) {
+        // One barrier per k-tile: the prefetched tile goes into the other buffer after this tile's FMAs, and
+        // the barrier then both publishes it and tells every thread that this buffer has been read (it is
+        // the one the next iteration fills).
+        storeTiles(0);
         __syncthreads();
-        if (!PREFETCH && k0 + W_BK < K) loadTiles(k0 + W_BK);
+        for (int k0 = 0, buffer = 0; k0 < K; k0 += W_BK, buffer ^= 1) {
+            bool more = k0 + W_BK < K;
+            if (more) loadTiles(k0 + W_BK);
+            multiplyTile(buffer);
+            if (more) storeTiles(buffer ^ 1);
+            __syncthreads();
+        }
+    } else {
+        for (int k0 = 0; k0 < K; k0 += W_BK) {
+            storeTiles(0);
+            __syncthreads();
+            // PREFETCH: the next k-tile's global loads are issued before this tile's FMAs, so their latency
+            // hides behind the arithmetic; without it they wait until the tile is done (v5, v6).
+            if (PREFETCH && k0 + W_BK < K) loadTiles(k0 + W_BK);
+            multiplyTile(0);
+            __syncthreads();
+            if (!PREFETCH && k0 + W_BK < K) loadTiles(k0 + W_BK);
+        }
     }
     int row = blockIdx.z * M;   // output rows of the batches before this one
 #pragma unroll

@@ -56,6 +56,7 @@ void run(const char* name, int tile, int threadsX, int threadsY, bool warpTiled,
     if (n == "v8") launch(kmerl_gemm_v8_large_prefetch);
     if (n == "v9") launch(kmerl_gemm_v9_tf32);
     if (n == "v10") launch(kmerl_gemm_v10_swizzled);
+    if (n == "v11") launch(kmerl_gemm_v11_double_buffered);
     auto plain = [&](auto kernel) {
         host_shim::launch(grid, threads, kernel, M, N, K, A.data(), 0, sam, sak, B.data(), 0, sbk, sbn, C.data(), bp,
                           (int) c.accumulate, bt);
@@ -86,8 +87,11 @@ int main() {
                     run("v7", 64, 128, 1, true, c);
                     run("v8", 128, 128, 1, true, c);
                     run("v10", 64, 128, 1, true, c);
-                    if (!bias && !accumulate)   // v10's swizzle over 2x2 whole and ragged tiles, 3 k-tiles
+                    run("v11", 64, 128, 1, true, c);
+                    if (!bias && !accumulate) {   // 2x2 whole and ragged tiles, 3 k-tiles (both buffers, twice)
                         run("v10", 64, 128, 1, true, Case{70, 70, 40, aCol, bCol, bias, accumulate});
+                        run("v11", 64, 128, 1, true, Case{70, 70, 40, aCol, bCol, bias, accumulate});
+                    }
                     run("v9", 128, 256, 1, true, c);
                     if (bias == accumulate)   // 2x2 blocks of 8 warps each (fewer cases: 256 OS threads a block)
                         run("v9", 128, 256, 1, true, Case{136, 132, 40, aCol, bCol, bias, accumulate});

@@ -39,6 +39,8 @@ public final class KernelRegistry {
                 + " on a GPU)", true));
         add("gemm", "v10", "v7 with swizzled shared-memory tiles: the transposing stores of a row-major A or a"
                 + " column-major B free of bank conflicts (not yet measured on a GPU)");
+        add("gemm", "v11", "v10 with two shared-memory buffers: the prefetched k-tile stored into the other one after"
+                + " this tile's FMAs, one barrier per k-tile (not yet measured on a GPU)");
         add("elementwise", "v1", "strided: any layout, an index decomposed per element and operand");
         add("elementwise", "v2", "dense: one flat index for every operand");
         add("elementwise", "v3", "dense float4: 128-bit loads and stores when every operand is 16-byte aligned");

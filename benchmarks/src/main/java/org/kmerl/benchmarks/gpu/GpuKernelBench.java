@@ -76,7 +76,7 @@ public final class GpuKernelBench {
         for (int[] s : new int[][] {{4096, 4096, 4096}, {8192, 1536, 384}, {8192, 384, 1536}}) {
             Tensor a = normal(s[0], s[2]);
             Tensor b = normal(s[2], s[1]);
-            for (String v : new String[] {"v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v10"}) {
+            for (String v : new String[] {"v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v10", "v11"}) {
                 time("gemm", s[0] + "x" + s[1] + "x" + s[2], "gemm", v, 2.0 * s[0] * s[1] * s[2], 0,
                         () -> MatmulOps.matmul(a, b));
             }
@@ -93,7 +93,7 @@ public final class GpuKernelBench {
         for (int[] s : new int[][] {{11_520, 768, 256}, {11_520, 256, 768}}) {
             Tensor a = normal(s[0], s[2]);
             Tensor b = normal(s[2], s[1]);
-            for (String v : new String[] {"v5", "v6", "v7", "v8", "v10"}) {
+            for (String v : new String[] {"v5", "v6", "v7", "v8", "v10", "v11"}) {
                 time("gemm", s[0] + "x" + s[1] + "x" + s[2], "gemm", v, 2.0 * s[0] * s[1] * s[2], 0,
                         () -> MatmulOps.matmul(a, b));
             }

@@ -13,7 +13,7 @@ import org.kmerl.tensor.backend.ReduceOp;
 /**
  * Batched matrix products (gemm.cu, and cuBLAS when it loads). Operands keep their strides: a transposed
  * operand costs nothing but slower loads in the strided variants; v4 takes row-major aligned operands,
- * v5 to v10 row- or column-major ones. Default: cuBLAS if present, else v7 (v5's warp tiling on 64x64
+ * v5 to v11 row- or column-major ones. Default: cuBLAS if present, else v7 (v5's warp tiling on 64x64
  * block tiles, the next k-tile's loads issued before this tile's FMAs) where the operand rules hold, else
  * v3 for large and v2 for small products; with {@link #TF32} asked for, v9 (tensor cores) where it
  * applies. On an H200 v6 beat v5 on 7 of 8 shapes measured, from [2880, 256, 256] (2.3x) to 4096³ (1.08x),
@@ -112,7 +112,7 @@ public final class CudaMatmul implements MatmulKernels {
             cublas.gemm(p, a, b, out, bias, accumulate);
             return;
         }
-        boolean warpTiled = List.of("v5", "v6", "v7", "v8", "v9", "v10").contains(variant);
+        boolean warpTiled = List.of("v5", "v6", "v7", "v8", "v9", "v10", "v11").contains(variant);
         if (variant.equals("v4") && !p.vectorizable() || warpTiled && !p.warpTileable()) {
             variant = "v3";   // the float4 variants' alignment rules do not hold for these operands
         }
@@ -128,15 +128,16 @@ public final class CudaMatmul implements MatmulKernels {
                     .launch(Grid.of(ceil(p.n(), 128), ceil(p.m(), 128), batch, 256, 1), args);
             case "v4" -> kernels.kernel(MODULE, "kmerl_gemm_v4_vectorized")
                     .launch(Grid.of(ceil(p.n(), 128), ceil(p.m(), 128), batch, 256, 1), args);
-            case "v5", "v6", "v7", "v8", "v9", "v10" -> {
+            case "v5", "v6", "v7", "v8", "v9", "v10", "v11" -> {
                 Object[] withLayout = DeviceKernels.concat(args, p.aLayout() == Major.COLUMN, p.bLayout() == Major.COLUMN);
-                int tile = List.of("v6", "v7", "v10").contains(variant) ? 64 : 128;
+                int tile = List.of("v6", "v7", "v10", "v11").contains(variant) ? 64 : 128;
                 String name = switch (variant) {
                     case "v5" -> "kmerl_gemm_v5_warp_tiled";
                     case "v6" -> "kmerl_gemm_v6_small_tiles";
                     case "v7" -> "kmerl_gemm_v7_prefetch";
                     case "v8" -> "kmerl_gemm_v8_large_prefetch";
                     case "v10" -> "kmerl_gemm_v10_swizzled";
+                    case "v11" -> "kmerl_gemm_v11_double_buffered";
                     default -> "kmerl_gemm_v9_tf32";
                 };
                 int threads = variant.equals("v9") ? 256 : 128;
