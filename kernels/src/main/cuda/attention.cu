@@ -245,19 +245,17 @@ struct DScoresFromKeptP {
     }
 };
 
-#define V4_TILES 64, 64, 32, 32, 1, true   // GEMM v7's: 64x64 block tiles, register prefetch
-
 extern "C" __global__ void __launch_bounds__(128) kmerl_attention_v4_dp_to_dscores(
         GEMM_OPERANDS, GemmBatch batch, int aColMajor, int bColMajor, float* S, float* dS, const float* lse,
         const float* Drow, const float* pad, int H, int Tq, float scale, float dropout, uint64_t seed, uint64_t offset) {
-    gemm_warp_tiled<V4_TILES>(GEMM_OPERAND_ARGS, batch, aColMajor, bColMajor,
+    gemm_warp_tiled<GEMM_FUSED_TILES>(GEMM_OPERAND_ARGS, batch, aColMajor, bColMajor,
                               DScoresRecomputed{S, dS, lse, Drow, pad, H, Tq, scale, dropout, seed, offset});
 }
 
 extern "C" __global__ void __launch_bounds__(128) kmerl_attention_v4_dp_to_dscores_kept(
         GEMM_OPERANDS, GemmBatch batch, int aColMajor, int bColMajor, const float* P, float* dS, const float* Drow,
         float scale) {
-    gemm_warp_tiled<V4_TILES>(GEMM_OPERAND_ARGS, batch, aColMajor, bColMajor, DScoresFromKeptP{P, dS, Drow, scale});
+    gemm_warp_tiled<GEMM_FUSED_TILES>(GEMM_OPERAND_ARGS, batch, aColMajor, bColMajor, DScoresFromKeptP{P, dS, Drow, scale});
 }
 
 // ------------------------------------------------------------------------------------------ v2 fused

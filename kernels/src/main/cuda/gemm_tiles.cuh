@@ -10,6 +10,10 @@
                       const float* B, int bOff, int sbk, int sbn
 #define GEMM_OPERAND_ARGS M, N, K, A, aOff, sam, sak, B, bOff, sbk, sbn
 
+// The tiling of the kernels that fuse a step into a product's epilogue (attention v4's dS, the CLIP loss v2's
+// statistics), launched by CudaMatmul.launchFused on 64x64 tiles of 128 threads: GEMM v7's, register prefetch.
+#define GEMM_FUSED_TILES 64, 64, 32, 32, 1, true
+
 struct GemmBatch {
     int rank;
     int size[KMERL_MAX_RANK];

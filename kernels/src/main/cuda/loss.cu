@@ -162,7 +162,7 @@ extern "C" __global__ void kmerl_clip_lse_merge(int N, int parts, int sides, con
 // the tile's (max, sum of exp) for each of its rows and columns. kmerl_clip_lse_merge finishes both
 // log-sum-exps from these partials, so the forward writes the N x N logits once and never reads them back
 // (v1: written by the product, read and rewritten by the scaling, read again for the columns).
-#define CLIP_TILE 64   // GEMM v7's block tile
+#define CLIP_TILE 64   // GEMM_FUSED_TILES' block tile
 #define CLIP_TILE_STRIDE (CLIP_TILE + 1)   // padded: a row's and a column's walk both hit 32 banks
 
 struct ScaledLogitsToTile {
@@ -184,8 +184,8 @@ extern "C" __global__ void __launch_bounds__(128) kmerl_clip_v2_logits_stats(
         GEMM_OPERANDS, GemmBatch batch, int aColMajor, int bColMajor, const float* temperature, float* logits,
         float* partialMax, float* partialSum) {
     __shared__ float tile[CLIP_TILE * CLIP_TILE_STRIDE];
-    gemm_warp_tiled<64, 64, 32, 32, 1, true>(GEMM_OPERAND_ARGS, batch, aColMajor, bColMajor,
-                                             ScaledLogitsToTile{logits, tile, 1.f / *temperature});
+    gemm_warp_tiled<GEMM_FUSED_TILES>(GEMM_OPERAND_ARGS, batch, aColMajor, bColMajor,
+                                      ScaledLogitsToTile{logits, tile, 1.f / *temperature});
     __syncthreads();
     int m0 = blockIdx.y * CLIP_TILE, n0 = blockIdx.x * CLIP_TILE;
     int rows = min(CLIP_TILE, M - m0), cols = min(CLIP_TILE, N - n0);
