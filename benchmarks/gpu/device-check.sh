@@ -59,7 +59,9 @@ for step in $steps; do
         python3 benchmarks/kmerl_step_peer.py --device cuda --steps 20 --out "$out/kmerl-step-torch.json"
       } 2>&1 | tee "$out/kmerl-step.log" ;;
     candidates)   # the K-MERL step with each change that is off by default until measured here
+      # KMERL_GEMM_TUNE=verbose: each GEMM shape on the fastest of v6/v7/v8/v10/v11 (same bits), decisions printed
       for setting in "KMERL_KERNELS=attention=v4" "KMERL_KERNELS=adamw=v2" "KMERL_KERNELS=attention=v4,adamw=v2,clip=v2,clip_loss=v2" \
+                     "KMERL_GEMM_TUNE=verbose" "KMERL_KERNELS=attention=v4,adamw=v2,clip=v2,clip_loss=v2 KMERL_GEMM_TUNE=1" \
                      "KMERL_TF32=1"; do   # the last: opt-in TF32, for information (the targets are FP32)
         echo "## $setting"; env $setting $java -cp "$cp" org.kmerl.benchmarks.gpu.KmerlStepOnDevice cuda:0 20 2>&1
       done | tee "$out/kmerl-step-candidates.log" ;;
@@ -70,7 +72,10 @@ names = {e['pid']: e['args']['name'] for e in ev if e.get('ph') == 'M' and e.get
 print('events per track:', dict(collections.Counter(names.get(e.get('pid'), e.get('pid')) for e in ev if e.get('ph') == 'X')))" \
         "$out/gpu-trace.json" 2>&1 | tee -a "$out/trace.log" ;;
     targets)   # device time per kernel of the two targets not yet met: attention fwd+bwd (v3, v4) and the CLIP loss
-      KMERL_CUDA_PROFILE=1 $java -cp "$cp" org.kmerl.benchmarks.gpu.TargetProfile 2>&1 | tee "$out/targets.txt" ;;
+      # (v1, v2), with the default GEMMs and then tuned per shape
+      KMERL_CUDA_PROFILE=1 $java -cp "$cp" org.kmerl.benchmarks.gpu.TargetProfile 2>&1 | tee "$out/targets.txt"
+      KMERL_CUDA_PROFILE=1 KMERL_GEMM_TUNE=verbose $java -cp "$cp" org.kmerl.benchmarks.gpu.TargetProfile 2>&1 \
+        | tee "$out/targets-tuned.txt" ;;
     profile)   # device time per kernel over a few K-MERL steps (KernelProfile), 3 and 12 leads
       KMERL_CUDA_PROFILE=1 $java -cp "$cp" org.kmerl.benchmarks.gpu.KmerlStepOnDevice cuda:0 3 > "$out/profile.txt" 2>&1
       grep -A12 "one training step" "$out/profile.txt" ;;

@@ -4,8 +4,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.kmerl.kernels.runtime.CudaStorage;
+import org.kmerl.kernels.runtime.CudaTimer;
 import org.kmerl.kernels.runtime.Grid;
 import org.kmerl.kernels.runtime.Kernel;
+import org.kmerl.tensor.DType;
 import org.kmerl.tensor.Tensor;
 import org.kmerl.tensor.backend.MatmulKernels;
 import org.kmerl.tensor.backend.ReduceOp;
@@ -24,6 +26,9 @@ import org.kmerl.tensor.backend.ReduceOp;
  * GPU idle. By default such a product runs as a batched product over K-chunks, views of the operands
  * with the chunk as a new leading batch axis, into a workspace of partial outputs that one reduction
  * then sums in a fixed order (deterministic, no atomics). {@code KMERL_GEMM_SPLIT_K=0} turns it off.
+ *
+ * <p>{@code KMERL_GEMM_TUNE=1}: where v7 is the default, each shape runs the fastest of the variants that give
+ * v7's bits, timed once on the card ({@link GemmTuner}).
  */
 public final class CudaMatmul implements MatmulKernels {
     private static final String MODULE = "gemm";
@@ -40,6 +45,7 @@ public final class CudaMatmul implements MatmulKernels {
     private final CublasGemm cublas;
 
     private final CudaReductions reductions;
+    private final GemmTuner tuner = new GemmTuner();
 
     public CudaMatmul(DeviceKernels kernels, CublasGemm cublas) {
         this.kernels = kernels;
@@ -101,7 +107,33 @@ public final class CudaMatmul implements MatmulKernels {
             splitK(a, b, out, bias, p, splits, accumulate);
             return;
         }
-        launch(variant, p, a, b, out, bias, accumulate);
+        launch(forced.isPresent() ? variant : tuned(variant, p, a, b, out), p, a, b, out, bias, accumulate);
+    }
+
+    /**
+     * {@code variant}, or with {@link GemmTuner} on, the fastest of the variants that give v7's bits, measured once
+     * per shape on this card.
+     */
+    private String tuned(String variant, GemmProblem p, Tensor a, Tensor b, Tensor out) {
+        if (!variant.equals("v7") || !GemmTuner.enabled()) {
+            return variant;
+        }
+        GemmTuner.Shape shape = new GemmTuner.Shape(p.m(), p.n(), p.k(), p.batch(), p.aLayout() == Major.COLUMN,
+                p.bLayout() == Major.COLUMN);
+        return tuner.choose(shape, v -> millisPerLaunch(v, p, a, b, out));
+    }
+
+    /** Device time of one launch of {@code variant} on this product, into a scratch output: a warm-up, then three timed. */
+    private double millisPerLaunch(String variant, GemmProblem p, Tensor a, Tensor b, Tensor out) {
+        int timed = 3;
+        try (Tensor scratch = kernels.scratch(DType.FLOAT32, out.shape()); CudaTimer timer = new CudaTimer(kernels.context())) {
+            launch(variant, p, a, b, scratch, null, false);
+            timer.start();
+            for (int i = 0; i < timed; i++) {
+                launch(variant, p, a, b, scratch, null, false);
+            }
+            return timer.stopMillis() / timed;
+        }
     }
 
     private void launch(String variant, GemmProblem p, Tensor a, Tensor b, Tensor out, Tensor bias, boolean accumulate) {
@@ -268,7 +300,8 @@ public final class CudaMatmul implements MatmulKernels {
 
     private void gemmNoSplit(Tensor a, Tensor b, Tensor out) {
         GemmProblem p = GemmProblem.of(a, b, out);
-        launch(kernels.registry().forced("gemm").orElseGet(() -> defaultVariant(p)), p, a, b, out, null, false);
+        launch(kernels.registry().forced("gemm").orElseGet(() -> tuned(defaultVariant(p), p, a, b, out)), p, a, b, out,
+                null, false);
     }
 
     /** The first parts*chunk of {@code axis} viewed as [parts, chunk], the parts axis moved to the front (a view). */

@@ -1,6 +1,9 @@
 package org.kmerl.kernels.parity;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import org.junit.jupiter.api.Test;
+import org.kmerl.kernels.CudaBackend;
 import org.kmerl.kernels.ops.CudaMatmul;
 import org.kmerl.tensor.MatmulOps;
 import org.kmerl.tensor.Tensor;
@@ -69,6 +72,43 @@ class MatmulParityTest {
                     MatmulOps.matmul(Gpu.permuted(Gpu.on(heads)), Gpu.on(keys).transpose(2, 3)), rtol(variant),
                     atol(variant, 16), variant + " permuted batch, transposed B");
         });
+    }
+
+    /**
+     * v6, v8, v10 and v11 sum each output in v7's order, so they return v7's bits, and so does the tuned default
+     * path (KMERL_GEMM_TUNE, here its system property), whichever it picks: plain, transposed and batched
+     * operands, whole and ragged tiles.
+     */
+    @Test
+    void interchangeableVariantsAndTheTunedPathGiveV7sBits() throws Exception {
+        CudaBackend backend = Gpu.backend();
+        TestData data = new TestData(9);
+        Tensor a = Gpu.on(data.normal(3, 200, 72));
+        Tensor b = Gpu.on(data.normal(3, 72, 132));
+        Tensor aT = Gpu.on(data.normal(3, 72, 200)).transpose(1, 2);
+        Tensor bT = Gpu.on(data.normal(3, 132, 72)).transpose(1, 2);
+        Tensor[][] cases = {{a, b}, {aT, b}, {a, bT}, {aT, bT}};
+        for (Tensor[] c : cases) {
+            float[] v7;
+            try (AutoCloseable forced = backend.registry().force("gemm", "v7")) {
+                v7 = MatmulOps.matmul(c[0], c[1]).toFloatArray();
+            }
+            for (String v : new String[] {"v6", "v8", "v10", "v11"}) {
+                try (AutoCloseable forced = backend.registry().force("gemm", v)) {
+                    assertArrayEquals(v7, MatmulOps.matmul(c[0], c[1]).toFloatArray(), v + " against v7");
+                }
+            }
+            if (!java.util.Arrays.equals(v7, MatmulOps.matmul(c[0], c[1]).toFloatArray())) {
+                continue;   // the default here is not v7 (cuBLAS loads, or KMERL_TF32=1): nothing is tuned
+            }
+            System.setProperty("kmerl.gemm.tune", "true");
+            try {
+                assertArrayEquals(v7, MatmulOps.matmul(c[0], c[1]).toFloatArray(), "tuned, first call (timed)");
+                assertArrayEquals(v7, MatmulOps.matmul(c[0], c[1]).toFloatArray(), "tuned, decided");
+            } finally {
+                System.clearProperty("kmerl.gemm.tune");
+            }
+        }
     }
 
     /**
