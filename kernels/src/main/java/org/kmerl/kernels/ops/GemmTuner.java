@@ -1,6 +1,5 @@
 package org.kmerl.kernels.ops;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,11 +44,6 @@ final class GemmTuner {
     /** The variant for {@code shape}: measured with {@code millis} (time per launch) the first time, then remembered. */
     String choose(Shape shape, ToDoubleFunction<String> millis) {
         return chosen.computeIfAbsent(shape, s -> fastest(s, millis));
-    }
-
-    /** Each shape decided so far and its variant, in no particular order. */
-    Map<Shape, String> decisions() {
-        return new LinkedHashMap<>(chosen);
     }
 
     private static String fastest(Shape shape, ToDoubleFunction<String> millis) {
