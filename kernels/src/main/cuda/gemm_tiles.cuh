@@ -55,97 +55,91 @@ struct StoreC {
 // registers so the next tile's loads can be in flight while the current one is used (load, then store).
 // aColMajor: A(m, k) at m + k*sak (sam == 1), else at m*sam + k (sak == 1); bColMajor likewise for B(k, n).
 // The host checks that the contiguous axis's length and every offset and stride are multiples of 4.
-// Row-major A: float4 along k (BK/4 per row), stored transposed. Column-major A: float4 along m, stored as
-// it comes. Row-major B: float4 along n. Column-major B: float4 along k, stored transposed. Shared layout:
-// As[k * AS + m], Bs[k * BS + n], rows padded by PAD floats (0 for the FMA kernels; the tensor-core kernel
-// pads so its fragment loads hit 32 different banks). Out-of-range elements are staged as zeros.
+// Shared layout: As[k * AS + m], Bs[k * BS + n], rows padded by PAD floats (0 for the FMA kernels; the
+// tensor-core kernel pads so its fragment loads hit 32 different banks). Out-of-range elements are staged as
+// zeros. A and B are staged alike, as an X x BK operand tile (X: m for A, n for B), by OperandTile: a
+// row-major A and a column-major B are contiguous along k (float4 along k, stored transposed), a column-major
+// A and a row-major B along x (float4 along x, stored as they come).
 //
-// SWIZZLE (GEMM v10): m and n are stored at swizzled(k, m) and swizzled(k, n) instead. The transposing stores
-// (row-major A, column-major B) write a warp's 32 values to rows k = 4*c' + c at m = 0..7: unswizzled, the
-// four rows' words share 8 banks (the row stride is a multiple of 32 words), a 4-way conflict on each of the
-// four stores per float4. XOR-ing bits 3 and 4 of the column with bits 2 and 3 of k spreads them over all
-// 32 banks. The readers' runs of 4 and 8 aligned floats stay contiguous and aligned (only bits 3 and 4 move),
-// and a warp's reads of one k row still cover distinct banks, so the FMA loop keeps its 128-bit loads.
+// SWIZZLE (GEMM v10): x is stored at swizzled(k, x) instead. The transposing stores write a warp's 32 values
+// to rows k = 4*c' + c at x = 0..7: unswizzled, the four rows' words share 8 banks (the row stride is a
+// multiple of 32 words), a 4-way conflict on each of the four stores per float4. XOR-ing bits 3 and 4 of the
+// column with bits 2 and 3 of k spreads them over all 32 banks. The readers' runs of 4 and 8 aligned floats
+// stay contiguous and aligned (only bits 3 and 4 move), and a warp's reads of one k row still cover distinct
+// banks, so the FMA loop keeps its 128-bit loads.
 __device__ __forceinline__ int swizzled(int k, int x) { return x ^ (((k >> 2) & 3) << 3); }
+
+// One operand's X x BK tile in registers: LOADS float4 per thread.
+template <int X, int BK, int THREADS, bool SWIZZLE>
+struct OperandTile {
+    static constexpr int LOADS = BK * X / (4 * THREADS);
+    static constexpr int X_STEP = THREADS * 4 / BK;   // contiguous along k: x rows per pass of the block
+    static constexpr int K_STEP = THREADS / (X / 4);  // contiguous along x: k rows per pass
+    float4 reg[LOADS];
+
+    // Where column x of shared-memory row k is stored.
+    static __device__ __forceinline__ int column(int k, int x) { return SWIZZLE ? swizzled(k, x) : x; }
+
+    // Element (x, k) of this operand at P[off + x*sx + k*sk]; xs: its extent in x (M or N).
+    __device__ __forceinline__ void load(const float* P, int off, int sx, int sk, int x0, int k0, int xs, int K,
+                                         bool kContiguous) {
+#pragma unroll
+        for (int l = 0; l < LOADS; ++l) {
+            reg[l] = make_float4(0.f, 0.f, 0.f, 0.f);
+            int x, k;
+            if (kContiguous) {
+                x = x0 + threadIdx.x / (BK / 4) + l * X_STEP;
+                k = k0 + threadIdx.x % (BK / 4) * 4;
+                if (x < xs && k < K) reg[l] = *reinterpret_cast<const float4*>(&P[off + x * sx + k]);
+            } else {
+                k = k0 + threadIdx.x / (X / 4) + l * K_STEP;
+                x = x0 + threadIdx.x % (X / 4) * 4;
+                if (k < K && x < xs) reg[l] = *reinterpret_cast<const float4*>(&P[off + k * sk + x]);
+            }
+        }
+    }
+
+    // Into S (rows of `stride` floats); `round` is applied to every value (tf32 rounding, or none).
+    template <class Round>
+    __device__ __forceinline__ void store(float* S, int stride, bool kContiguous, Round round) const {
+#pragma unroll
+        for (int l = 0; l < LOADS; ++l) {
+            float4 v = make_float4(round(reg[l].x), round(reg[l].y), round(reg[l].z), round(reg[l].w));
+            if (kContiguous) {
+                int x = threadIdx.x / (BK / 4) + l * X_STEP, k = threadIdx.x % (BK / 4) * 4;
+                S[(k + 0) * stride + column(k + 0, x)] = v.x;
+                S[(k + 1) * stride + column(k + 1, x)] = v.y;
+                S[(k + 2) * stride + column(k + 2, x)] = v.z;
+                S[(k + 3) * stride + column(k + 3, x)] = v.w;
+            } else {
+                int k = threadIdx.x / (X / 4) + l * K_STEP;
+                *reinterpret_cast<float4*>(&S[k * stride + column(k, threadIdx.x % (X / 4) * 4)]) = v;
+            }
+        }
+    }
+};
 
 template <int BM, int BN, int BK, int THREADS, int PAD = 0, bool SWIZZLE = false>
 struct TileStager {
     static_assert(!SWIZZLE || (PAD == 0 && BM % 32 == 0 && BN % 32 == 0), "the swizzle moves columns within 32");
     static constexpr int AS = BM + PAD, BS = BN + PAD;
+    OperandTile<BM, BK, THREADS, SWIZZLE> a;
+    OperandTile<BN, BK, THREADS, SWIZZLE> b;
 
-    // Where column x of shared-memory row k is stored.
-    static __device__ __forceinline__ int column(int k, int x) { return SWIZZLE ? swizzled(k, x) : x; }
-    static constexpr int A_LOADS = BK * BM / (4 * THREADS), B_LOADS = BK * BN / (4 * THREADS);
-    static constexpr int aRowStep = (THREADS * 4) / BK, aKStep = THREADS / (BM / 4);
-    static constexpr int bRowStep = THREADS / (BN / 4), bNStep = (THREADS * 4) / BK;
-    float4 aReg[A_LOADS], bReg[B_LOADS];
+    // Where column x of shared-memory row k is stored (the same rule for A and B).
+    static __device__ __forceinline__ int column(int k, int x) { return OperandTile<BM, BK, THREADS, SWIZZLE>::column(k, x); }
 
-    // Each thread moves A_LOADS + B_LOADS float4 per k-tile.
+    // Each thread moves a.LOADS + b.LOADS float4 per k-tile. A is (x = m, k); B is read as (x = n, k).
     __device__ __forceinline__ void load(GEMM_OPERANDS, int ao, int bo, int m0, int n0, int k0, int aColMajor,
                                          int bColMajor) {
-        int aRow = threadIdx.x / (BK / 4), aCol = threadIdx.x % (BK / 4);
-        int aK = threadIdx.x / (BM / 4), aM = threadIdx.x % (BM / 4);
-        int bRow = threadIdx.x / (BN / 4), bCol = threadIdx.x % (BN / 4);
-        int bN = threadIdx.x / (BK / 4), bK = threadIdx.x % (BK / 4);
-#pragma unroll
-        for (int l = 0; l < A_LOADS; ++l) {
-            aReg[l] = make_float4(0.f, 0.f, 0.f, 0.f);
-            if (aColMajor) {
-                int k = k0 + aK + l * aKStep, m = m0 + aM * 4;
-                if (k < K && m < M) aReg[l] = *reinterpret_cast<const float4*>(&A[ao + k * sak + m]);
-            } else {
-                int m = m0 + aRow + l * aRowStep, k = k0 + aCol * 4;
-                if (m < M && k < K) aReg[l] = *reinterpret_cast<const float4*>(&A[ao + m * sam + k]);
-            }
-        }
-#pragma unroll
-        for (int l = 0; l < B_LOADS; ++l) {
-            bReg[l] = make_float4(0.f, 0.f, 0.f, 0.f);
-            if (bColMajor) {
-                int n = n0 + bN + l * bNStep, k = k0 + bK * 4;
-                if (n < N && k < K) bReg[l] = *reinterpret_cast<const float4*>(&B[bo + n * sbn + k]);
-            } else {
-                int k = k0 + bRow + l * bRowStep, n = n0 + bCol * 4;
-                if (k < K && n < N) bReg[l] = *reinterpret_cast<const float4*>(&B[bo + k * sbk + n]);
-            }
-        }
+        a.load(A, ao, sam, sak, m0, k0, M, K, !aColMajor);
+        b.load(B, bo, sbn, sbk, n0, k0, N, K, bColMajor);
     }
 
-    // `round` is applied to every value on its way into shared memory (tf32 rounding, or none).
     template <class Round>
     __device__ __forceinline__ void store(float* As, float* Bs, int aColMajor, int bColMajor, Round round) const {
-        int aRow = threadIdx.x / (BK / 4), aCol = threadIdx.x % (BK / 4);
-        int aK = threadIdx.x / (BM / 4), aM = threadIdx.x % (BM / 4);
-        int bRow = threadIdx.x / (BN / 4), bCol = threadIdx.x % (BN / 4);
-        int bN = threadIdx.x / (BK / 4), bK = threadIdx.x % (BK / 4);
-#pragma unroll
-        for (int l = 0; l < A_LOADS; ++l) {
-            float4 v = make_float4(round(aReg[l].x), round(aReg[l].y), round(aReg[l].z), round(aReg[l].w));
-            if (aColMajor) {
-                int k = aK + l * aKStep;
-                *reinterpret_cast<float4*>(&As[k * AS + column(k, aM * 4)]) = v;
-            } else {
-                int r = aRow + l * aRowStep, k = aCol * 4;
-                As[(k + 0) * AS + column(k + 0, r)] = v.x;
-                As[(k + 1) * AS + column(k + 1, r)] = v.y;
-                As[(k + 2) * AS + column(k + 2, r)] = v.z;
-                As[(k + 3) * AS + column(k + 3, r)] = v.w;
-            }
-        }
-#pragma unroll
-        for (int l = 0; l < B_LOADS; ++l) {
-            float4 v = make_float4(round(bReg[l].x), round(bReg[l].y), round(bReg[l].z), round(bReg[l].w));
-            if (bColMajor) {
-                int c = bN + l * bNStep, k = bK * 4;
-                Bs[(k + 0) * BS + column(k + 0, c)] = v.x;
-                Bs[(k + 1) * BS + column(k + 1, c)] = v.y;
-                Bs[(k + 2) * BS + column(k + 2, c)] = v.z;
-                Bs[(k + 3) * BS + column(k + 3, c)] = v.w;
-            } else {
-                int k = bRow + l * bRowStep;
-                *reinterpret_cast<float4*>(&Bs[k * BS + column(k, bCol * 4)]) = v;
-            }
-        }
+        a.store(As, AS, !aColMajor, round);
+        b.store(Bs, BS, bColMajor, round);
     }
 };
 
