@@ -58,13 +58,17 @@ for step in $steps; do
       { $java -cp "$cp" org.kmerl.benchmarks.gpu.KmerlStepOnDevice cuda:0 20
         python3 benchmarks/kmerl_step_peer.py --device cuda --steps 20 --out "$out/kmerl-step-torch.json"
       } 2>&1 | tee "$out/kmerl-step.log" ;;
-    candidates)   # the K-MERL step with each change that is off by default until measured here
+    candidates)   # the K-MERL step with each change that is off by default until measured here, then the verdicts
+      # (benchmarks/gpu/verdicts.py: every candidate against the default, from this run's bench and steps)
       # KMERL_GEMM_TUNE=verbose: each GEMM shape on the fastest of v6/v7/v8/v10/v11 (same bits), decisions printed
-      for setting in "KMERL_KERNELS=attention=v4" "KMERL_KERNELS=adamw=v2" "KMERL_KERNELS=attention=v4,adamw=v2,clip=v2,clip_loss=v2" \
+      for setting in default "KMERL_KERNELS=attention=v4" "KMERL_KERNELS=adamw=v2" "KMERL_KERNELS=attention=v4,adamw=v2,clip=v2,clip_loss=v2" \
                      "KMERL_GEMM_TUNE=verbose" "KMERL_KERNELS=attention=v4,adamw=v2,clip=v2,clip_loss=v2 KMERL_GEMM_TUNE=1" \
                      "KMERL_TF32=1"; do   # the last: opt-in TF32, for information (the targets are FP32)
-        echo "## $setting"; env $setting $java -cp "$cp" org.kmerl.benchmarks.gpu.KmerlStepOnDevice cuda:0 20 2>&1
-      done | tee "$out/kmerl-step-candidates.log" ;;
+        vars=$setting; [[ $setting == default ]] && vars=""
+        echo "## $setting"; env $vars $java -cp "$cp" org.kmerl.benchmarks.gpu.KmerlStepOnDevice cuda:0 20 2>&1
+      done | tee "$out/kmerl-step-candidates.log"
+      [[ -f $out/kmerl.jsonl ]] || echo "(run bench too for the kernel rows of the verdicts)"
+      python3 benchmarks/gpu/verdicts.py "$out" | tee "$out/verdicts.md" ;;
     trace)   # issue 10: a GPU trace of one training step (CUDA-event spans, a kernel track) and its summary
       $java -cp "$cp" org.kmerl.cli.Main profile --device cuda:0 --out "$out/gpu-trace.json" 2>&1 | tee "$out/trace.log"
       python3 -c "import json, sys, collections; t = json.load(open(sys.argv[1])); ev = t['traceEvents'] if isinstance(t, dict) else t
