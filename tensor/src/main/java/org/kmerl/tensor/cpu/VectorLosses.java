@@ -1,5 +1,6 @@
 package org.kmerl.tensor.cpu;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -24,6 +25,8 @@ final class VectorLosses implements LossKernels {
      * gradients of the normalised sides.
      */
     private static final Scratch SCRATCH = new Scratch(9);
+    /** Rows per block of {@link #columnLogSumExp}. */
+    private static final int COLUMN_BLOCK = 64;
 
     private static float[] scratch(int slot, int size) {
         return SCRATCH.get(slot, size);
@@ -222,40 +225,49 @@ final class VectorLosses implements LossKernels {
         });
     }
 
-    /** Log-sum-exp of every column of the n x n matrix at x[at..]: two passes over the rows, vectors across columns. */
+    /**
+     * out[j] = log Σ_i exp(x[i, j]) over the n x n matrix at x[at], read row by row (memory order) in blocks of
+     * COLUMN_BLOCK rows: each block's column maxima, their maximum, then each block's Σ exp(x - max), the blocks
+     * added in order (the same result for any number of threads). Walking each column down the matrix touched
+     * one cache line per row, with no prefetch across the 4 KB rows: at n = 1024 the CLIP forward took 10.1 ms
+     * on one thread, against 6.0 ms for its product.
+     */
     private static void columnLogSumExp(float[] x, int at, int n, float[] out, int off) {
-        int chunks = (n + L - 1) / L;
-        CpuThreads.parallelFor(chunks, Math.max(1, chunks / (4 * CpuThreads.threads())), (s, e) -> {
-            for (int chunk = s; chunk < e; chunk++) {
-                int j = chunk * L;
-                if (j + L <= n) {
-                    FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-                    for (int i = 0; i < n; i++) {
-                        max = max.max(FloatVector.fromArray(S, x, at + i * n + j));
-                    }
-                    FloatVector sum = FloatVector.zero(S);
-                    float[] staged = scratch(8, L);
-                    for (int i = 0; i < n; i++) {
-                        FloatVector.fromArray(S, x, at + i * n + j).sub(max).intoArray(staged, 0);
-                        VectorMath.expInPlace(staged, 0, L, 0f);
-                        sum = sum.add(FloatVector.fromArray(S, staged, 0));
-                    }
-                    max.add(VectorMath.log(sum)).intoArray(out, off + j);
-                } else {
-                    for (int col = j; col < n; col++) {
-                        float max = Float.NEGATIVE_INFINITY;
-                        for (int i = 0; i < n; i++) {
-                            max = Math.max(max, x[at + i * n + col]);
-                        }
-                        double sum = 0;
-                        for (int i = 0; i < n; i++) {
-                            sum += VectorMath.exp(x[at + i * n + col] - max);
-                        }
-                        out[off + col] = max + (float) Math.log(sum);
-                    }
+        int blocks = (n + COLUMN_BLOCK - 1) / COLUMN_BLOCK;
+        float[] partial = scratch(4, blocks * n);   // per block: its column maxima, then its sums
+        float[] max = scratch(3, n);
+        CpuThreads.parallelFor(blocks, 1, (s, e) -> {
+            for (int b = s; b < e; b++) {
+                int r0 = b * COLUMN_BLOCK;
+                System.arraycopy(x, at + r0 * n, partial, b * n, n);
+                for (int i = r0 + 1; i < Math.min(n, r0 + COLUMN_BLOCK); i++) {
+                    VectorRows.maximum(partial, b * n, x, at + i * n, partial, b * n, n);
                 }
             }
         });
+        System.arraycopy(partial, 0, max, 0, n);
+        for (int b = 1; b < blocks; b++) {
+            VectorRows.maximum(max, 0, partial, b * n, max, 0, n);
+        }
+        CpuThreads.parallelFor(blocks, 1, (s, e) -> {
+            float[] shifted = scratch(7, n);
+            for (int b = s; b < e; b++) {
+                int r0 = b * COLUMN_BLOCK;
+                Arrays.fill(partial, b * n, (b + 1) * n, 0f);
+                for (int i = r0; i < Math.min(n, r0 + COLUMN_BLOCK); i++) {
+                    VectorRows.subtract(x, at + i * n, max, 0, shifted, 0, n);
+                    VectorMath.expInPlace(shifted, 0, n, 0f);
+                    VectorRows.add(partial, b * n, shifted, 0, partial, b * n, n);
+                }
+            }
+        });
+        for (int j = 0; j < n; j++) {
+            double sum = 0;
+            for (int b = 0; b < blocks; b++) {
+                sum += partial[b * n + j];
+            }
+            out[off + j] = max[j] + (float) Math.log(sum);
+        }
     }
 
 }

@@ -87,6 +87,28 @@ final class VectorRows {
         }
     }
 
+    /** out[i] = a[i] + b[i] over n values. */
+    static void add(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int j = 0;
+        for (; j <= n - L; j += L) {
+            FloatVector.fromArray(S, a, ao + j).add(FloatVector.fromArray(S, b, bo + j)).intoArray(out, oo + j);
+        }
+        for (; j < n; j++) {
+            out[oo + j] = a[ao + j] + b[bo + j];
+        }
+    }
+
+    /** out[i] = max(a[i], b[i]) over n values. */
+    static void maximum(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int j = 0;
+        for (; j <= n - L; j += L) {
+            FloatVector.fromArray(S, a, ao + j).max(FloatVector.fromArray(S, b, bo + j)).intoArray(out, oo + j);
+        }
+        for (; j < n; j++) {
+            out[oo + j] = Math.max(a[ao + j], b[bo + j]);
+        }
+    }
+
     /** out[i] = a[i] · b[i] over n values. */
     static void multiply(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int j = 0;

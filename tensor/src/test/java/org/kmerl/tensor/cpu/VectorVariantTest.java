@@ -227,7 +227,7 @@ class VectorVariantTest {
         List<CpuVariants.Variant<LossKernels>> variants = CpuVariants.losses();
         LossKernels reference = variants.get(0).impl();
         TestData data = new TestData(12);
-        int[][] dims = {{2, 3}, {5, 16}, {33, 17}, {64, 40}};
+        int[][] dims = {{2, 3}, {5, 16}, {33, 17}, {64, 40}, {150, 24}};   // 150: column blocks of 64, 64 and 22
         for (CpuVariants.Variant<LossKernels> v : variants) {
             for (int[] d : dims) {
                 for (LossReduction reduction : LossReduction.values()) {
