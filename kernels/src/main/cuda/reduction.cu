@@ -14,20 +14,29 @@ __device__ __forceinline__ int reduced_offset(int j, const Dims& reduced, const 
     return reduced.rank == 1 ? j * rx.stride[0] : strided_offset(j, reduced, rx);
 }
 
+// Folds x[base + offset(j)] for j = first, first + step, ... below end into sum (R_SUM: in double, in j order) or
+// ext (the other ops). The op is tested once, outside the loops, so each loop unrolls and has several loads in
+// flight; with the test inside the loop body the compiler kept one load per iteration, and each waited for
+// memory (v4's full sum of 16M floats ran at 36% of the H200's bandwidth). The order of the sum is unchanged.
+__device__ __forceinline__ void fold_range(int op, const float* x, int base, int first, int end, int step,
+                                           const Dims& reduced, const Strides& rx, double& sum, float& ext) {
+    if (op == R_SUM) {
+#pragma unroll 4
+        for (int j = first; j < end; j += step) sum += x[base + reduced_offset(j, reduced, rx)];
+    } else {
+#pragma unroll 4
+        for (int j = first; j < end; j += step) ext = reduce_combine(op, ext, x[base + reduced_offset(j, reduced, rx)]);
+    }
+}
+
 extern "C" __global__ void kmerl_reduce_v1_thread_per_output(int op, int outputs, Dims kept, Strides keptX,
                                                              int count, Dims reduced, Strides reducedX,
                                                              const float* x, float* out) {
     GRID_STRIDE_LOOP(o, outputs) {
-        int base = strided_offset(o, kept, keptX);
-        if (op == R_SUM) {
-            double acc = 0;
-            for (int j = 0; j < count; ++j) acc += x[base + reduced_offset(j, reduced, reducedX)];
-            out[o] = (float) acc;
-        } else {
-            float acc = reduce_identity(op);
-            for (int j = 0; j < count; ++j) acc = reduce_combine(op, acc, x[base + reduced_offset(j, reduced, reducedX)]);
-            out[o] = acc;
-        }
+        double sum = 0;
+        float ext = reduce_identity(op);
+        fold_range(op, x, strided_offset(o, kept, keptX), 0, count, 1, reduced, reducedX, sum, ext);
+        out[o] = op == R_SUM ? (float) sum : ext;
     }
 }
 
@@ -40,10 +49,7 @@ extern "C" __global__ void kmerl_reduce_v2_block_per_output(int op, int outputs,
         int base = strided_offset(o, kept, keptX);
         double sum = 0;
         float ext = reduce_identity(op);
-        for (int j = threadIdx.x; j < count; j += blockDim.x) {
-            float v = x[base + reduced_offset(j, reduced, reducedX)];
-            if (op == R_SUM) sum += v; else ext = reduce_combine(op, ext, v);
-        }
+        fold_range(op, x, base, threadIdx.x, count, blockDim.x, reduced, reducedX, sum, ext);
         sums[threadIdx.x] = sum;
         extremes[threadIdx.x] = ext;
         __syncthreads();
@@ -67,10 +73,7 @@ extern "C" __global__ void kmerl_reduce_v3_warp_per_output(int op, int outputs, 
         int base = strided_offset(o, kept, keptX);
         double sum = 0;
         float ext = reduce_identity(op);
-        for (int j = lane; j < count; j += 32) {
-            float v = x[base + reduced_offset(j, reduced, reducedX)];
-            if (op == R_SUM) sum += v; else ext = reduce_combine(op, ext, v);
-        }
+        fold_range(op, x, base, lane, count, 32, reduced, reducedX, sum, ext);
 #pragma unroll
         for (int d = 16; d > 0; d >>= 1) {
             sum += __shfl_xor_sync(0xffffffffu, sum, d);
@@ -92,10 +95,7 @@ extern "C" __global__ void kmerl_reduce_v4_split_partials(int op, int outputs, D
     int end = min(count, (s + 1) * chunk);
     double sum = 0;
     float ext = reduce_identity(op);
-    for (int j = s * chunk + threadIdx.x; j < end; j += blockDim.x) {
-        float v = x[base + reduced_offset(j, reduced, reducedX)];
-        if (op == R_SUM) sum += v; else ext = reduce_combine(op, ext, v);
-    }
+    fold_range(op, x, base, s * chunk + threadIdx.x, end, blockDim.x, reduced, reducedX, sum, ext);
     sums[threadIdx.x] = sum;
     extremes[threadIdx.x] = ext;
     __syncthreads();
@@ -123,11 +123,8 @@ extern "C" __global__ void kmerl_reduce_v5_column_partials(int op, int outputs, 
     double sum = 0;
     float ext = reduce_identity(op);
     if (o < outputs) {
-        int base = strided_offset(o, kept, keptX);
-        for (int j = blockIdx.y * blockDim.y + threadIdx.y; j < count; j += gridDim.y * blockDim.y) {
-            float v = x[base + reduced_offset(j, reduced, reducedX)];
-            if (op == R_SUM) sum += v; else ext = reduce_combine(op, ext, v);
-        }
+        fold_range(op, x, strided_offset(o, kept, keptX), blockIdx.y * blockDim.y + threadIdx.y, count,
+                   gridDim.y * blockDim.y, reduced, reducedX, sum, ext);
     }
     sums[threadIdx.y][threadIdx.x] = sum;
     extremes[threadIdx.y][threadIdx.x] = ext;
