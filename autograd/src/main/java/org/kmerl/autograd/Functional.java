@@ -164,13 +164,6 @@ public final class Functional {
     }
 
     /**
-     * The CLIP contrastive loss between paired rows of {@code a} and {@code b} ([N, D]): both are
-     * L2-normalised, logits = a·bᵀ / temperature, and cross entropy with the matching row as the
-     * target is taken in both directions. {@link LossReduction#MEAN} averages the two directions
-     * (the default here, as in CLIP); {@link LossReduction#SUM} adds them (MERL). The temperature is a
-     * one-element variable: a constant, or a learnable parameter.
-     */
-    /**
      * Every rank's rows of {@code x} (the same number on each) concatenated in rank order, for a loss over
      * the global batch (the contrastive loss's negatives). Backward: every rank computes the same loss from the
      * gathered rows, so the gradient of the gathered tensor is summed over the ranks and this rank keeps its
@@ -196,6 +189,13 @@ public final class Functional {
         }, x);
     }
 
+    /**
+     * The CLIP contrastive loss between paired rows of {@code a} and {@code b} ([N, D]): both are
+     * L2-normalised, logits = a·bᵀ / temperature, and cross entropy with the matching row as the
+     * target is taken in both directions. {@link LossReduction#MEAN} averages the two directions
+     * (the default here, as in CLIP); {@link LossReduction#SUM} adds them (MERL). The temperature is a
+     * one-element variable: a constant, or a learnable parameter.
+     */
     public static Variable clipLoss(Variable a, Variable b, Variable temperature, LossReduction reduction) {
         LossOps.Result r = LossOps.clip(a.data(), b.data(), temperature.data(), reduction);
         return Variable.record("clipLoss", r.loss(), g -> {

@@ -41,27 +41,29 @@ public final class TargetProfile {
         Tensor v = random.normal(0f, 1f, Device.cuda(0), s);
         Tensor go = random.normal(0f, 1f, Device.cuda(0), s);
         AttentionConfig cfg = AttentionConfig.noDropout(0.125f);
-        for (String variant : new String[] {"v3", "v4"}) {
-            try (AutoCloseable forced = backend.registry().force("attention", variant)) {
-                Runnable call = () -> {
-                    try (TensorScope scope = TensorScope.open()) {
-                        AttentionOps.Result r = AttentionOps.forward(q, k, v, null, cfg, true);
-                        AttentionOps.backward(q, k, v, null, cfg, r, go);   // the profile waits for every kernel
-                    }
-                };
-                tally("attention fwd+bwd 8x6x1200x64, attention=" + variant, call);
-            }
-        }
+        // the profile waits for every kernel, so the backward's time is counted too
+        tallyEach(backend, "attention", new String[] {"v3", "v4"}, "attention fwd+bwd 8x6x1200x64", () -> {
+            AttentionOps.Result r = AttentionOps.forward(q, k, v, null, cfg, true);
+            AttentionOps.backward(q, k, v, null, cfg, r, go);
+        });
         Tensor a = random.normal(0f, 1f, Device.cuda(0), 4096, 256);
         Tensor b = random.normal(0f, 1f, Device.cuda(0), 4096, 256);
         Tensor tau = Tensor.full(0.07f, Device.cuda(0));
         Tensor one = Tensor.full(1f, Device.cuda(0));
-        for (String variant : new String[] {"v1", "v2"}) {
-            try (AutoCloseable forced = backend.registry().force("clip_loss", variant)) {
-                tally("CLIP loss fwd+bwd 4096x256, clip_loss=" + variant, () -> {
+        tallyEach(backend, "clip_loss", new String[] {"v1", "v2"}, "CLIP loss fwd+bwd 4096x256", () -> {
+            LossOps.Result r = LossOps.clip(a, b, tau, LossReduction.MEAN);
+            LossOps.clipBackward(a, b, tau, LossReduction.MEAN, r, one, true);
+        });
+    }
+
+    /** {@link #tally} of {@code body} (in a tensor scope) once with each of {@code variants} of {@code op} forced. */
+    private static void tallyEach(CudaBackend backend, String op, String[] variants, String title, Runnable body)
+            throws Exception {
+        for (String variant : variants) {
+            try (AutoCloseable forced = backend.registry().force(op, variant)) {
+                tally(title + ", " + op + "=" + variant, () -> {
                     try (TensorScope scope = TensorScope.open()) {
-                        LossOps.Result r = LossOps.clip(a, b, tau, LossReduction.MEAN);
-                        LossOps.clipBackward(a, b, tau, LossReduction.MEAN, r, one, true);
+                        body.run();
                     }
                 });
             }

@@ -139,7 +139,7 @@ public final class CudaLosses implements LossKernels {
         matmul.gemm(ua, ubT, logits, null);
         kernels.kernel(MODULE, "kmerl_clip_scale_lse_rows").launch(Grid.warpsPerRow(n, WARPS), n,
                 CudaStorage.at(logits), CudaStorage.at(temperature), CudaStorage.at(lseRows));
-        int chunks = ceil(n, 64);   // CLIP_ROWS_PER_CHUNK in loss.cu
+        int chunks = Grid.tiles(n, 64);   // CLIP_ROWS_PER_CHUNK in loss.cu
         try (Tensor pm = kernels.scratch(DType.FLOAT32, chunks, n); Tensor ps = kernels.scratch(DType.FLOAT32, chunks, n)) {
             kernels.kernel(MODULE, "kmerl_clip_lse_cols_partial").launch(Grid.linear(chunks * n, DeviceKernels.THREADS),
                     n, CudaStorage.at(logits), CudaStorage.at(pm), CudaStorage.at(ps));
@@ -151,7 +151,7 @@ public final class CudaLosses implements LossKernels {
     private boolean logitsWithTileStatistics(Tensor ua, Tensor ubT, Tensor temperature, Tensor logits, Tensor lseRows,
                                              Tensor lseCols) {
         int n = ua.dim(0);
-        int tiles = ceil(n, 64);   // CLIP_TILE in loss.cu
+        int tiles = Grid.tiles(n, 64);   // CLIP_TILE in loss.cu
         try (Tensor pm = kernels.scratch(DType.FLOAT32, 2, tiles, n); Tensor ps = kernels.scratch(DType.FLOAT32, 2, tiles, n)) {
             if (!matmul.launchFused(kernels.kernel(MODULE, "kmerl_clip_v2_logits_stats"), ua, ubT, logits,
                     CudaStorage.at(temperature), CudaStorage.at(logits), CudaStorage.at(pm), CudaStorage.at(ps))) {
@@ -165,10 +165,6 @@ public final class CudaLosses implements LossKernels {
     private void mergeStatistics(int n, int parts, int sides, Tensor pm, Tensor ps, Tensor first, Tensor second) {
         kernels.kernel(MODULE, "kmerl_clip_lse_merge").launch(Grid.linear(sides * n, 128), n, parts, sides,
                 CudaStorage.at(pm), CudaStorage.at(ps), CudaStorage.at(first), CudaStorage.atOrNull(second));
-    }
-
-    private static int ceil(int n, int d) {
-        return (n + d - 1) / d;
     }
 
     @Override

@@ -1,7 +1,7 @@
 package org.kmerl.kernels.ops;
 
 import java.util.Arrays;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.kmerl.kernels.runtime.CudaStorage;
 import org.kmerl.kernels.runtime.CudaTimer;
@@ -46,6 +46,26 @@ public final class CudaMatmul implements MatmulKernels {
 
     private final CudaReductions reductions;
     private final GemmTuner tuner = new GemmTuner();
+
+    /** A kernel on gemm_tiles.cuh's warp-tiled product (v5-v11): its entry point, block tile and threads per block. */
+    private record WarpTiled(String kernel, int tile, int threads) {
+        Grid grid(GemmProblem p) {
+            return Grid.of(Grid.tiles(p.n(), tile), Grid.tiles(p.m(), tile), p.batch(), threads, 1);
+        }
+
+        void launch(DeviceKernels kernels, GemmProblem p, Object[] args) {
+            kernels.kernel(MODULE, kernel).launch(grid(p), args);
+        }
+    }
+
+    private static final Map<String, WarpTiled> WARP_TILED = Map.of(
+            "v5", new WarpTiled("kmerl_gemm_v5_warp_tiled", 128, 128),
+            "v6", new WarpTiled("kmerl_gemm_v6_small_tiles", 64, 128),
+            "v7", new WarpTiled("kmerl_gemm_v7_prefetch", 64, 128),
+            "v8", new WarpTiled("kmerl_gemm_v8_large_prefetch", 128, 128),
+            "v9", new WarpTiled("kmerl_gemm_v9_tf32", 128, 256),
+            "v10", new WarpTiled("kmerl_gemm_v10_swizzled", 64, 128),
+            "v11", new WarpTiled("kmerl_gemm_v11_double_buffered", 64, 128));
 
     public CudaMatmul(DeviceKernels kernels, CublasGemm cublas) {
         this.kernels = kernels;
@@ -144,8 +164,8 @@ public final class CudaMatmul implements MatmulKernels {
             cublas.gemm(p, a, b, out, bias, accumulate);
             return;
         }
-        boolean warpTiled = List.of("v5", "v6", "v7", "v8", "v9", "v10", "v11").contains(variant);
-        if (variant.equals("v4") && !p.vectorizable() || warpTiled && !p.warpTileable()) {
+        WarpTiled tiled = WARP_TILED.get(variant);
+        if (variant.equals("v4") && !p.vectorizable() || tiled != null && !p.warpTileable()) {
             variant = "v3";   // the float4 variants' alignment rules do not hold for these operands
         }
         Object[] args = DeviceKernels.concat(p.operands(a, b), CudaStorage.at(out), CudaStorage.atOrNull(bias), accumulate,
@@ -153,30 +173,20 @@ public final class CudaMatmul implements MatmulKernels {
         int batch = p.batch();
         switch (variant) {
             case "v1" -> kernels.kernel(MODULE, "kmerl_gemm_v1_naive")
-                    .launch(Grid.of(ceil(p.n(), 16), ceil(p.m(), 16), batch, 16, 16), args);
+                    .launch(Grid.of(Grid.tiles(p.n(), 16), Grid.tiles(p.m(), 16), batch, 16, 16), args);
             case "v2" -> kernels.kernel(MODULE, "kmerl_gemm_v2_smem_tiled")
-                    .launch(Grid.of(ceil(p.n(), 32), ceil(p.m(), 32), batch, 32, 32), args);
+                    .launch(Grid.of(Grid.tiles(p.n(), 32), Grid.tiles(p.m(), 32), batch, 32, 32), args);
             case "v3" -> kernels.kernel(MODULE, "kmerl_gemm_v3_register_tiled")
-                    .launch(Grid.of(ceil(p.n(), 128), ceil(p.m(), 128), batch, 256, 1), args);
+                    .launch(Grid.of(Grid.tiles(p.n(), 128), Grid.tiles(p.m(), 128), batch, 256, 1), args);
             case "v4" -> kernels.kernel(MODULE, "kmerl_gemm_v4_vectorized")
-                    .launch(Grid.of(ceil(p.n(), 128), ceil(p.m(), 128), batch, 256, 1), args);
-            case "v5", "v6", "v7", "v8", "v9", "v10", "v11" -> {
-                Object[] withLayout = DeviceKernels.concat(args, p.aLayout() == Major.COLUMN, p.bLayout() == Major.COLUMN);
-                int tile = List.of("v6", "v7", "v10", "v11").contains(variant) ? 64 : 128;
-                String name = switch (variant) {
-                    case "v5" -> "kmerl_gemm_v5_warp_tiled";
-                    case "v6" -> "kmerl_gemm_v6_small_tiles";
-                    case "v7" -> "kmerl_gemm_v7_prefetch";
-                    case "v8" -> "kmerl_gemm_v8_large_prefetch";
-                    case "v10" -> "kmerl_gemm_v10_swizzled";
-                    case "v11" -> "kmerl_gemm_v11_double_buffered";
-                    default -> "kmerl_gemm_v9_tf32";
-                };
-                int threads = variant.equals("v9") ? 256 : 128;
-                kernels.kernel(MODULE, name).launch(Grid.of(ceil(p.n(), tile), ceil(p.m(), tile), batch, threads, 1),
-                        withLayout);
+                    .launch(Grid.of(Grid.tiles(p.n(), 128), Grid.tiles(p.m(), 128), batch, 256, 1), args);
+            default -> {
+                if (tiled == null) {
+                    throw new IllegalArgumentException("unknown gemm variant " + variant);
+                }
+                tiled.launch(kernels, p, DeviceKernels.concat(args, p.aLayout() == Major.COLUMN,
+                        p.bLayout() == Major.COLUMN));
             }
-            default -> throw new IllegalArgumentException("unknown gemm variant " + variant);
         }
     }
 
@@ -195,7 +205,7 @@ public final class CudaMatmul implements MatmulKernels {
         }
         Object[] args = DeviceKernels.concat(DeviceKernels.concat(p.operands(a, b), p.batchStruct(),
                 p.aLayout() == Major.COLUMN, p.bLayout() == Major.COLUMN), epilogueArgs);
-        kernel.launch(Grid.of(ceil(p.n(), 64), ceil(p.m(), 64), p.batch(), 128, 1), args);
+        kernel.launch(WARP_TILED.get("v7").grid(p), args);   // GEMM_FUSED_TILES: v7's tiling
         return true;
     }
 
@@ -222,7 +232,7 @@ public final class CudaMatmul implements MatmulKernels {
         if (!SPLIT_K || most < 2) {
             return 1;
         }
-        long tiles = (long) ceil(p.m(), 128) * ceil(p.n(), 128) * p.batch();
+        long tiles = (long) Grid.tiles(p.m(), 128) * Grid.tiles(p.n(), 128) * p.batch();
         int sms = kernels.context().multiprocessors();
         if (tiles < sms) {
             return (int) Math.min((2L * sms + tiles - 1) / tiles, most);
@@ -325,14 +335,6 @@ public final class CudaMatmul implements MatmulKernels {
         try (Tensor head = t.narrow(axis, 0, parts * chunk); Tensor split = head.viewAs(shape)) {
             return split.permute(order);
         }
-    }
-
-    private static int roundUp(int n, int multiple) {
-        return (n + multiple - 1) / multiple * multiple;
-    }
-
-    private static int ceil(int n, int d) {
-        return (n + d - 1) / d;
     }
 
     /** Sizes, strides and the batch layout of one product (batch axes merged where possible). */

@@ -15,6 +15,11 @@ public record Grid(int gridX, int gridY, int gridZ, int blockX, int blockY, int 
         return new Grid(blocks, 1, 1, 32 * warpsPerBlock, 1, 1, 0);
     }
 
+    /** How many tiles of {@code size} cover {@code n} (n / size rounded up). */
+    public static int tiles(int n, int size) {
+        return (n + size - 1) / size;
+    }
+
     public static Grid of(int gx, int gy, int gz, int bx, int by) {
         return new Grid(gx, gy, gz, bx, by, 1, 0);
     }

@@ -3,7 +3,6 @@ package org.kmerl.kernels.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,14 +104,10 @@ class KernelResourcesTest {
     }
 
     @Test
-    void everyEntryIsAccountedFor() throws IOException {
-        Pattern entry = Pattern.compile("\\.entry\\s+(\\w+)\\s*\\(");
+    void everyEntryIsAccountedFor() {
         List<String> entries = new ArrayList<>();
         for (String module : PtxLibrary.MODULES) {
-            Matcher m = entry.matcher(PtxLibrary.ptxSource(module));
-            while (m.find()) {
-                entries.add(m.group(1));
-            }
+            entries.addAll(PtxEntries.names(PtxLibrary.ptxSource(module)));
         }
         assertEquals(entries.size(), kernels.size(), "ptxas reported " + kernels.keySet());
         for (String name : Stream.concat(EXCUSED.keySet().stream(), FIVE_BLOCKS_PER_SM.stream()).toList()) {

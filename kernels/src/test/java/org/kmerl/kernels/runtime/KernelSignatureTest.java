@@ -74,13 +74,11 @@ class KernelSignatureTest {
         Path sources = Files.isDirectory(Path.of("src/main/java")) ? Path.of("src/main/java") : Path.of("kernels/src/main/java");
         Assumptions.assumeTrue(Files.isDirectory(sources), "the kernels module's sources are not beside this test run");
         List<String> entries = new ArrayList<>();
-        Pattern entry = Pattern.compile("\\.entry\\s+(\\w+)\\s*\\(");
         for (String module : PtxLibrary.MODULES) {
             String ptx = PtxLibrary.ptxSource(module);
-            Matcher m = entry.matcher(ptx);
-            while (m.find()) {
-                entries.add(m.group(1));
-                KernelSignature.parse(ptx, m.group(1));
+            for (String name : PtxEntries.names(ptx)) {
+                entries.add(name);
+                KernelSignature.parse(ptx, name);
             }
         }
         Pattern literal = Pattern.compile("\"(kmerl_\\w+)\"(\\s*\\+)?");
