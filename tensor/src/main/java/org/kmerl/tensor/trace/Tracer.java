@@ -26,8 +26,12 @@ import org.kmerl.tensor.io.AtomicFiles;
  * its backend is timed and recorded with the shapes of its tensor arguments, the bytes they span and,
  * for products and attention, the FLOPs. On a GPU a span lasts the device time between two CUDA events
  * around the call ({@link Backend#newDeviceClock}), waited for before the next op: the host's
- * synchronisation stays out of it, the GPU's wait for each launch does not; it starts at the call's host time. {@link #writeChromeTrace} writes the spans as
- * Chrome trace events (Perfetto, chrome://tracing); {@link #summary} tabulates them per op.
+ * synchronisation stays out of it, the GPU's wait for each launch does not; it starts at the call's host time.
+ * An op that a kernel family calls while running another (attention's copy of kᵀ into a dense tensor) is part
+ * of its caller's span and not recorded itself: a nested span would restart the thread's device clock and cut
+ * its caller's short, and the summary would count its time twice. Its kernels still appear on the kernel track.
+ * {@link #writeChromeTrace} writes the spans as Chrome trace events (Perfetto, chrome://tracing); {@link #summary}
+ * tabulates them per op.
  *
  * <p>The backend is wrapped by a {@link Proxy} per kernel family, so no op and no kernel knows about
  * tracing; when no tracer is active, {@link Tensor#backend()} pays one volatile read.
@@ -49,6 +53,8 @@ public final class Tracer {
     private final Map<String, Backend> backends = new ConcurrentHashMap<>();
     /** "device thread" -> that thread's device clock (empty where the backend has none), closed by {@link #stop}. */
     private final Map<String, Optional<DeviceClock>> clocks = new ConcurrentHashMap<>();
+    /** Whether this thread is inside a traced op (an op it calls then runs untraced, as part of that op). */
+    private final ThreadLocal<boolean[]> inOp = ThreadLocal.withInitial(() -> new boolean[1]);
 
     private Tracer() {
     }
@@ -124,31 +130,42 @@ public final class Tracer {
     }
 
     private InvocationHandler timing(Backend backend, Object family, String familyName) {
-        boolean async = backend.device().kind() != Device.Kind.CPU;
-        String device = backend.device().toString();
         return (proxy, method, args) -> {
-            if (method.getDeclaringClass() == Object.class || method.getReturnType() == boolean.class) {
-                return invoke(family, method, args);   // Object's methods and queries (what a family accepts) are not ops
+            boolean[] busy = inOp.get();
+            if (method.getDeclaringClass() == Object.class || method.getReturnType() == boolean.class || busy[0]) {
+                // Object's methods and queries (what a family accepts) are not ops; an op inside an op is its caller's
+                return invoke(family, method, args);
             }
-            Optional<DeviceClock> clock = clocks.computeIfAbsent(device + " " + Thread.currentThread().getId(),
-                    k -> backend.newDeviceClock());
-            long t0 = System.nanoTime();
-            clock.ifPresent(DeviceClock::start);
-            Object result = invoke(family, method, args);
-            long t1;
-            if (clock.isPresent()) {
-                t1 = t0 + Math.round(clock.get().stopMillis() * 1e6);
-            } else {
-                if (async) {
-                    backend.synchronize();
-                }
-                t1 = System.nanoTime();
+            busy[0] = true;
+            try {
+                return timed(backend, family, familyName + "." + method.getName(), method, args);
+            } finally {
+                busy[0] = false;
             }
-            Shapes s = Shapes.of(args);
-            spans.add(new Span(familyName + "." + method.getName(), device, Thread.currentThread().getId(), t0 - origin,
-                    t1 - t0, s.text(), s.bytes(), flops(familyName + "." + method.getName(), args)));
-            return result;
         };
+    }
+
+    /** Runs one op and records its span: device time where the backend has a clock, else host time after a sync. */
+    private Object timed(Backend backend, Object family, String op, Method method, Object[] args) throws Throwable {
+        String device = backend.device().toString();
+        Optional<DeviceClock> clock = clocks.computeIfAbsent(device + " " + Thread.currentThread().getId(),
+                k -> backend.newDeviceClock());
+        long t0 = System.nanoTime();
+        clock.ifPresent(DeviceClock::start);
+        Object result = invoke(family, method, args);
+        long t1;
+        if (clock.isPresent()) {
+            t1 = t0 + Math.round(clock.get().stopMillis() * 1e6);
+        } else {
+            if (backend.device().kind() != Device.Kind.CPU) {
+                backend.synchronize();
+            }
+            t1 = System.nanoTime();
+        }
+        Shapes s = Shapes.of(args);
+        spans.add(new Span(op, device, Thread.currentThread().getId(), t0 - origin, t1 - t0, s.text(), s.bytes(),
+                flops(op, args)));
+        return result;
     }
 
     private static Object invoke(Object target, Method m, Object[] args) throws Throwable {

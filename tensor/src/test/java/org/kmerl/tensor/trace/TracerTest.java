@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kmerl.tensor.MatmulOps;
 import org.kmerl.tensor.Tensor;
 import org.kmerl.tensor.backend.Backend;
+import org.kmerl.tensor.backend.MatmulKernels;
 
 class TracerTest {
     @Test
@@ -115,6 +116,58 @@ class TracerTest {
         assertEquals(2, t.spans().size());
         assertTrue(t.spans().stream().allMatch(s -> s.durationNanos() == 2_500_000L), t.spans().toString());
         assertTrue(closed[0], "stop() closes the clocks");
+    }
+
+    /**
+     * An op that a kernel family calls while running another (CudaAttention copies kᵀ through the traced backend)
+     * is part of its caller's span: recorded on its own it restarted the thread's device clock, so the caller's
+     * span measured only from the inner op's start (an H100 trace had attention's backward at 211% of peak).
+     */
+    @Test
+    void anOpCalledInsideAnotherIsPartOfItsCallersSpan() {
+        Backend cpu = org.kmerl.tensor.Backends.cpu();
+        int[] starts = {0};
+        org.kmerl.tensor.backend.DeviceClock clock = new org.kmerl.tensor.backend.DeviceClock() {
+            @Override
+            public void start() {
+                starts[0]++;
+            }
+
+            @Override
+            public double stopMillis() {
+                return 2.0;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Tensor a = Tensor.ones(8, 8);
+        Tensor out = Tensor.zeros(8, 8);
+        Tensor inner = Tensor.zeros(8, 8);
+        Backend clocked = (Backend) java.lang.reflect.Proxy.newProxyInstance(Backend.class.getClassLoader(),
+                new Class<?>[] {Backend.class}, (self, m, args) -> switch (m.getName()) {
+                    case "newDeviceClock" -> java.util.Optional.of(clock);
+                    case "matmul" -> java.lang.reflect.Proxy.newProxyInstance(MatmulKernels.class.getClassLoader(),
+                            new Class<?>[] {MatmulKernels.class}, (family, mm, margs) -> {
+                                if (mm.getName().equals("matmul") && margs[2] == out) {   // the outer op calls an inner one
+                                    Tracer.traced((Backend) self).matmul().matmul(a, a, inner);
+                                }
+                                return mm.invoke(cpu.matmul(), margs);
+                            });
+                    default -> m.invoke(cpu, args);
+                });
+        Tracer t = Tracer.start();
+        try {
+            Tracer.traced(clocked).matmul().matmul(a, a, out);
+            Tracer.traced(clocked).matmul().matmul(a, a, out);   // the next op, after the first one ended, is its own
+        } finally {
+            t.stop();
+        }
+        assertEquals(2, t.spans().size(), "one span per outer op: " + t.spans());
+        assertTrue(t.spans().stream().allMatch(sp -> sp.durationNanos() == 2_000_000L), t.spans().toString());
+        assertEquals(2, starts[0], "the clock started once per outer op");
+        assertEquals(8.0f, inner.toFloatArray()[0], "the inner op still ran");
     }
 
     /** GPU kernels timed by CUDA events land on their own track of the trace and stay out of the per-op table. */
