@@ -207,7 +207,7 @@ extern "C" __global__ void kmerl_attention_v3_dscores_from_p(int rows, int Tk, c
 }
 
 // ------------------------------------------------------------------------- v4: dS in the product's epilogue
-// dP = dO·vᵀ runs on GEMM v7's tiling (gemm_tiles.cuh) and each of its elements becomes dS as it leaves the
+// dP = dO·vᵀ runs on GEMM v10's tiling (gemm_tiles.cuh) and each of its elements becomes dS as it leaves the
 // registers: dP never reaches memory, which saves writing it and reading it back (2 x 4·B·H·Tq·Tk bytes).
 // The row the epilogue gets is the query row over all heads (b*H + h)*Tq + i, as lse and Drow are indexed.
 
@@ -245,14 +245,14 @@ struct DScoresFromKeptP {
     }
 };
 
-extern "C" __global__ void __launch_bounds__(128) kmerl_attention_v4_dp_to_dscores(
+extern "C" __global__ void __launch_bounds__(128, 5) kmerl_attention_v4_dp_to_dscores(
         GEMM_OPERANDS, GemmBatch batch, int aColMajor, int bColMajor, float* S, float* dS, const float* lse,
         const float* Drow, const float* pad, int H, int Tq, float scale, float dropout, uint64_t seed, uint64_t offset) {
     gemm_warp_tiled<GEMM_FUSED_TILES>(GEMM_OPERAND_ARGS, batch, aColMajor, bColMajor,
                               DScoresRecomputed{S, dS, lse, Drow, pad, H, Tq, scale, dropout, seed, offset});
 }
 
-extern "C" __global__ void __launch_bounds__(128) kmerl_attention_v4_dp_to_dscores_kept(
+extern "C" __global__ void __launch_bounds__(128, 5) kmerl_attention_v4_dp_to_dscores_kept(
         GEMM_OPERANDS, GemmBatch batch, int aColMajor, int bColMajor, const float* P, float* dS, const float* Drow,
         float scale) {
     gemm_warp_tiled<GEMM_FUSED_TILES>(GEMM_OPERAND_ARGS, batch, aColMajor, bColMajor, DScoresFromKeptP{P, dS, Drow, scale});

@@ -11,8 +11,10 @@
 #define GEMM_OPERAND_ARGS M, N, K, A, aOff, sam, sak, B, bOff, sbk, sbn
 
 // The tiling of the kernels that fuse a step into a product's epilogue (attention v4's dS, the CLIP loss v2's
-// statistics), launched by CudaMatmul.launchFused on 64x64 tiles of 128 threads: GEMM v7's, register prefetch.
-#define GEMM_FUSED_TILES 64, 64, 32, 32, 1, true
+// statistics), launched by CudaMatmul.launchFused on 64x64 tiles of 128 threads: GEMM v10's, register prefetch and
+// swizzled shared-memory tiles. Their kernels take v10's __launch_bounds__(128, 5): without the bound nvcc spends
+// 127 registers, and 4 blocks per SM instead of 5 (KernelResourcesTest checks it).
+#define GEMM_FUSED_TILES 64, 64, 32, 32, 1, true, true
 
 struct GemmBatch {
     int rank;

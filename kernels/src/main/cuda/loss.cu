@@ -180,7 +180,7 @@ struct ScaledLogitsToTile {
 // partialMax/Sum: [2, tiles, N] (the product is square, M = N: tiles = gridDim.x = gridDim.y): side 0 holds row i's
 // state over column tile k at [k * N + i], side 1 column j's over row tile k at [(tiles + k) * N + j].
 // Threads 0-63 take the tile's rows, 64-127 its columns; each walks 64 values twice (max, then sum).
-extern "C" __global__ void __launch_bounds__(128) kmerl_clip_v2_logits_stats(
+extern "C" __global__ void __launch_bounds__(128, 5) kmerl_clip_v2_logits_stats(
         GEMM_OPERANDS, GemmBatch batch, int aColMajor, int bColMajor, const float* temperature, float* logits,
         float* partialMax, float* partialSum) {
     __shared__ float tile[CLIP_TILE * CLIP_TILE_STRIDE];

@@ -12,9 +12,8 @@ import org.kmerl.tensor.backend.AttentionKernels;
  * sizes up to 128 (entry points for bounds 16/32/64/128 keep each thread's rows in registers); v3 runs
  * the products through the GEMM kernels with [B*H, Tq, Tk] buffers in between; v4 is v3 with fewer passes
  * over those buffers (P kept for the backward, dS computed in the epilogue of dO·vᵀ, gradients added to in
- * the products' epilogues). Default: v3 while its buffers stay under {@link #V3_BUFFER_LIMIT} bytes, else
- * v2 (head sizes up to 128), else v1; v4 only when chosen ({@code --kernel attention=v4}) until it has run
- * on a card (written on 2026-11-26, after that day's GPU runs).
+ * the products' epilogues). Default: v4 while its buffers stay under {@link #V3_BUFFER_LIMIT} bytes, else
+ * v2 (head sizes up to 128), else v1.
  */
 public final class CudaAttention implements AttentionKernels {
     private static final String MODULE = "attention";
@@ -69,13 +68,14 @@ public final class CudaAttention implements AttentionKernels {
     /**
      * Forward and backward choose separately (the backward of any variant needs only the saved lse and
      * output). Measured on an H200 (benchmarks/RESULTS.md), v3 is the faster in both directions once the
-     * GEMM is v6 and kᵀ is a tiled transpose (forward [8, 6, 1024, 64]: 0.59 ms against v2's 0.98); v2
-     * serves the shapes whose buffers would pass {@link #V3_BUFFER_LIMIT}.
+     * GEMM is v6 and kᵀ is a tiled transpose (forward [8, 6, 1024, 64]: 0.59 ms against v2's 0.98); on an
+     * H100, v4 runs forward and backward at [8, 6, 1200, 64] in 2.09 ms against v3's 2.71 (PyTorch's math
+     * attention: 2.68). v2 serves the shapes whose buffers would pass {@link #V3_BUFFER_LIMIT}.
      */
     private String variant(Dims s, boolean backward) {
         boolean v3fits = s.scoreBytes() <= V3_BUFFER_LIMIT;
-        String auto = v3fits ? "v3" : s.bound() > 0 ? "v2" : "v1";
-        String v = kernels.registry().forced("attention").orElse(auto);   // v4: forced only, for now
+        String auto = v3fits ? "v4" : s.bound() > 0 ? "v2" : "v1";
+        String v = kernels.registry().forced("attention").orElse(auto);
         if (v.equals("v2") && s.bound() < 0) {
             throw new IllegalArgumentException("attention v2 takes head sizes up to 128, got " + Math.max(s.d(), s.dv()));
         }

@@ -106,10 +106,11 @@ public final class CudaLosses implements LossKernels {
     }
 
     /**
-     * The CLIP forward. v1 (default until measured on a card): the product â·b̂ᵀ, then a pass that scales the
-     * logits by 1/τ and takes each row's log-sum-exp, and two for the columns'. v2: the product's epilogue
-     * scales and writes each 64x64 tile's row and column partials, one pass merges them (the logits are written
-     * once, never read); operands the warp-tiled loads do not take (D not a multiple of 4) run v1.
+     * The CLIP forward. v1: the product â·b̂ᵀ, then a pass that scales the logits by 1/τ and takes each row's
+     * log-sum-exp, and two for the columns'. v2 (the default): the product's epilogue scales and writes each
+     * 64x64 tile's row and column partials, one pass merges them (the logits are written once, never read);
+     * operands the warp-tiled loads do not take (D not a multiple of 4) run v1. On an H100 at N=4096, D=256,
+     * forward and backward: 0.94 ms against v1's 1.00.
      */
     @Override
     public void clipForward(Tensor a, Tensor b, Tensor temperature, LossReduction reduction, Tensor loss,
@@ -121,7 +122,7 @@ public final class CudaLosses implements LossKernels {
              Tensor ubT = ub.transpose(0, 1)) {
             normalize(a, ua, na);
             normalize(b, ub, nb);
-            boolean fused = kernels.registry().forced("clip_loss").orElse("v1").equals("v2")
+            boolean fused = kernels.registry().forced("clip_loss").orElse("v2").equals("v2")
                     && logitsWithTileStatistics(ua, ubT, temperature, logits, lseRows, lseCols);
             if (!fused) {
                 logitsThenStatistics(ua, ubT, temperature, logits, lseRows, lseCols);

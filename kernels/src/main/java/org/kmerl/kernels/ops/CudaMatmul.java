@@ -15,11 +15,12 @@ import org.kmerl.tensor.backend.ReduceOp;
 /**
  * Batched matrix products (gemm.cu, and cuBLAS when it loads). Operands keep their strides: a transposed
  * operand costs nothing but slower loads in the strided variants; v4 takes row-major aligned operands,
- * v5 to v11 row- or column-major ones. Default: cuBLAS if present, else v7 (v5's warp tiling on 64x64
- * block tiles, the next k-tile's loads issued before this tile's FMAs) where the operand rules hold, else
- * v3 for large and v2 for small products; with {@link #TF32} asked for, v9 (tensor cores) where it
- * applies. On an H200 v6 beat v5 on 7 of 8 shapes measured, from [2880, 256, 256] (2.3x) to 4096³ (1.08x),
- * and v7 beat v6 on all 5 shapes of the benchmark, by 8-20% (benchmarks/RESULTS.md, docs/kernels/cuda.md).
+ * v5 to v11 row- or column-major ones. Default: cuBLAS if present, else v10 (v5's warp tiling on 64x64
+ * block tiles, the next k-tile's loads issued before this tile's FMAs, shared-memory tiles swizzled free of
+ * bank conflicts) where the operand rules hold, else v3 for large and v2 for small products; with
+ * {@link #TF32} asked for, v9 (tensor cores) where it applies. On an H200 v6 beat v5 on 7 of 8 shapes
+ * measured, from [2880, 256, 256] (2.3x) to 4096³ (1.08x), and v7 beat v6 on all 5 shapes of the benchmark,
+ * by 8-20%; on an H100 v10 beat v7 on all 5, by 1-11% (benchmarks/RESULTS.md, docs/kernels/cuda.md).
  *
  * <p>Split-K: a product with few output tiles and a long K (the weight gradient xᵀ·dy of a linear
  * layer: a [384, 384] output summed over 11,520 tokens makes 9 tiles for 132 SMs) leaves most of the
@@ -27,8 +28,8 @@ import org.kmerl.tensor.backend.ReduceOp;
  * with the chunk as a new leading batch axis, into a workspace of partial outputs that one reduction
  * then sums in a fixed order (deterministic, no atomics). {@code KMERL_GEMM_SPLIT_K=0} turns it off.
  *
- * <p>{@code KMERL_GEMM_TUNE=1}: where v7 is the default, each shape runs the fastest of the variants that give
- * v7's bits, timed once on the card ({@link GemmTuner}).
+ * <p>{@code KMERL_GEMM_TUNE=1}: where v10 is the default, each shape runs the fastest of the variants that give
+ * v10's bits, timed once on the card ({@link GemmTuner}).
  */
 public final class CudaMatmul implements MatmulKernels {
     private static final String MODULE = "gemm";
@@ -131,11 +132,11 @@ public final class CudaMatmul implements MatmulKernels {
     }
 
     /**
-     * {@code variant}, or with {@link GemmTuner} on, the fastest of the variants that give v7's bits, measured once
+     * {@code variant}, or with {@link GemmTuner} on, the fastest of the variants that give v10's bits, measured once
      * per shape on this card.
      */
     private String tuned(String variant, GemmProblem p, Tensor a, Tensor b, Tensor out) {
-        if (!variant.equals("v7") || !GemmTuner.enabled()) {
+        if (!variant.equals("v10") || !GemmTuner.enabled()) {
             return variant;
         }
         GemmTuner.Shape shape = new GemmTuner.Shape(p.m(), p.n(), p.k(), p.batch(), p.aLayout() == Major.COLUMN,
@@ -191,7 +192,7 @@ public final class CudaMatmul implements MatmulKernels {
     }
 
     /**
-     * Launches {@code kernel}, a kernel built on gemm_tiles.cuh's warp-tiled product with GEMM v7's 64x64 tiles
+     * Launches {@code kernel}, a kernel built on gemm_tiles.cuh's warp-tiled product with GEMM v10's 64x64 tiles
      * and its own epilogue (attention v4's dS), on a·b: the operands, their batch layout and orientation, then
      * {@code epilogueArgs}. {@code out} gives the product's shape and batch layout (the epilogue decides what is
      * written). Returns false, launching nothing, when the operands do not suit the warp-tiled loads; the caller
@@ -205,7 +206,7 @@ public final class CudaMatmul implements MatmulKernels {
         }
         Object[] args = DeviceKernels.concat(DeviceKernels.concat(p.operands(a, b), p.batchStruct(),
                 p.aLayout() == Major.COLUMN, p.bLayout() == Major.COLUMN), epilogueArgs);
-        kernel.launch(WARP_TILED.get("v7").grid(p), args);   // GEMM_FUSED_TILES: v7's tiling
+        kernel.launch(WARP_TILED.get("v10").grid(p), args);   // GEMM_FUSED_TILES: v10's tiling
         return true;
     }
 
@@ -219,7 +220,7 @@ public final class CudaMatmul implements MatmulKernels {
         if ((long) p.m() * p.n() < 64L * 64L) {
             return "v2";
         }
-        return p.warpTileable() ? "v7" : "v3";
+        return p.warpTileable() ? "v10" : "v3";
     }
 
     /**

@@ -91,10 +91,10 @@ public final class CudaOptimizers implements OptimizerKernels {
     }
 
     /**
-     * Whether v2 (multi-tensor) is chosen for {@code op}; it then runs when every tensor is dense. v1 (one
-     * tensor per launch) is the default until measured; its path builds no entry lists.
+     * Whether v2 (multi-tensor, the default) is chosen for {@code op}; it then runs when every tensor is dense.
+     * On an H100, 144 parameters: AdamW 0.84 ms against v1's 1.67, clipping 0.59 ms against 7.57.
      */
     private boolean chosen(String op) {
-        return kernels.registry().forced(op).map("v2"::equals).orElse(false);
+        return kernels.registry().forced(op).map("v2"::equals).orElse(true);
     }
 }

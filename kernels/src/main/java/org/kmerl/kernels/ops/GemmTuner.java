@@ -14,7 +14,7 @@ import java.util.function.ToDoubleFunction;
  * (the parity test checks it) and a run stays reproducible. Split-K, which changes the order of the sum, is
  * decided before and apart from this, by shape alone.
  *
- * <p>Opt-in until measured on a card: {@code KMERL_GEMM_TUNE=1} (or {@code -Dkmerl.gemm.tune=true});
+ * <p>Opt-in: {@code KMERL_GEMM_TUNE=1} (or {@code -Dkmerl.gemm.tune=true});
  * {@code KMERL_GEMM_TUNE=verbose} also prints each decision with every candidate's time to standard error.
  * The first product of each shape pays for the timing (one warm-up and three timed launches per candidate,
  * into a scratch output, then a wait for the events); later ones look the choice up.
@@ -23,7 +23,7 @@ final class GemmTuner {
     private static final String SETTING = System.getenv().getOrDefault("KMERL_GEMM_TUNE", "");
     private static final boolean VERBOSE = SETTING.equals("verbose");
     /** The interchangeable variants, the current default first (it wins ties). */
-    static final List<String> CANDIDATES = List.of("v7", "v6", "v8", "v10", "v11");
+    static final List<String> CANDIDATES = List.of("v10", "v6", "v7", "v8", "v11");
 
     /** What the choice depends on besides the card: the sizes and the operands' orientations. */
     record Shape(int m, int n, int k, int batch, boolean aColumnMajor, boolean bColumnMajor) {

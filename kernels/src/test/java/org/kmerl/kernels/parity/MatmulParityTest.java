@@ -75,9 +75,9 @@ class MatmulParityTest {
     }
 
     /**
-     * v6, v8, v10 and v11 sum each output in v7's order, so they return v7's bits, and so does the tuned default
-     * path (KMERL_GEMM_TUNE, here its system property), whichever it picks: plain, transposed and batched
-     * operands, whole and ragged tiles.
+     * v6, v8, v10 and v11 sum each output in v7's order, so they return v7's bits, and so do the default (v10)
+     * and the tuned default path (KMERL_GEMM_TUNE, here its system property), whichever it picks: plain,
+     * transposed and batched operands, whole and ragged tiles.
      */
     @Test
     void interchangeableVariantsAndTheTunedPathGiveV7sBits() throws Exception {
@@ -99,7 +99,7 @@ class MatmulParityTest {
                 }
             }
             if (!java.util.Arrays.equals(v7, MatmulOps.matmul(c[0], c[1]).toFloatArray())) {
-                continue;   // the default here is not v7 (cuBLAS loads, or KMERL_TF32=1): nothing is tuned
+                continue;   // the default here is not v10 (cuBLAS loads, or KMERL_TF32=1): nothing is tuned
             }
             System.setProperty("kmerl.gemm.tune", "true");
             try {

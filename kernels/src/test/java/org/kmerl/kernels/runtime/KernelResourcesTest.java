@@ -32,7 +32,7 @@ class KernelResourcesTest {
             "kmerl_random_normal", "Box-Muller's cos in double (to match the CPU's Math.cos) has a stack frame for"
                     + " its slow argument reduction; no spills, and it runs once per initialisation");
     /**
-     * 128-thread kernels on GEMM v7's 64x64 tiles: at most 96 registers, so five blocks (20 warps) fit an SM's
+     * 128-thread kernels on GEMM v7's (and v10's) 64x64 tiles: at most 96 registers, so five blocks (20 warps) fit an SM's
      * 65,536 registers, the occupancy their timings were taken at.
      */
     private static final Set<String> FIVE_BLOCKS_PER_SM = Set.of("kmerl_gemm_v7_prefetch", "kmerl_gemm_v10_swizzled",
