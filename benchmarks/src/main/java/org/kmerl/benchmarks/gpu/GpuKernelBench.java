@@ -141,7 +141,9 @@ public final class GpuKernelBench {
             AttentionConfig cfg = AttentionConfig.noDropout((float) (1 / Math.sqrt(s[3])));
             double flops = 4.0 * s[0] * s[1] * s[2] * s[2] * s[3];
             String shape = s[0] + "x" + s[1] + "x" + s[2] + "x" + s[3];
-            for (String v : new String[] {"v1", "v2", "v3"}) {
+            // v4 (the default) alone: its forward is v3's, its backward here the one without kept probabilities
+            // (dS and P∘keep from the scores recomputed in dO·vᵀ's epilogue); kept ones: attention_fwd_bw.
+            for (String v : new String[] {"v1", "v2", "v3", "v4"}) {
                 time("attention", shape, "attention", v, flops, 0, () -> AttentionOps.forward(q, k, vv, null, cfg).out());
                 AttentionOps.Result r = AttentionOps.forward(q, k, vv, null, cfg);
                 // Backward counted as 2.5x the forward's FLOPs (the flash-attention convention).
