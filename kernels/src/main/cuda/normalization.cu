@@ -5,7 +5,9 @@
 //   v3 block per row (softmax): 256 threads share one long row, online states merged through shared memory;
 //   v4 (softmax) / v3 (layer norm) register rows: warp per row, the row read once with float4 loads into
 //      registers (VPL float4 per lane, rows up to 128*VPL columns, C % 4 == 0), so HBM sees one read and
-//      one write per element, the minimum.
+//      one write per element, the minimum;
+//   v5 (softmax) block register rows: v4's one read and one write for long rows, 256 threads holding one row
+//      (VPT float4 per thread, rows up to 1024*VPT = 8192 columns), the max and the sum through shared memory.
 #include "kmerl_common.cuh"
 
 extern "C" __global__ void kmerl_softmax_v1_thread_per_row(int rows, int C, const float* x, float* y, int logMode) {
@@ -300,6 +302,65 @@ __device__ void layernorm_register_rows(int rows, int C, const float* x, const f
         }
     }
 }
+
+// v5: a block's 256 threads hold row r, thread t float4 number t, t+256, ... (coalesced). v3 reads a long
+// row twice and takes three exps per element (the online merge's two, then the output's); here HBM sees one
+// read and one write, and each element one exp, kept in registers for the output (softmax) or only summed
+// (log-softmax, which needs x again). The maximum is merged through shared memory, the sum by block_sum
+// (double, fixed order), whose leading barrier also keeps `part` from being rewritten by the next row while
+// slower threads still read it.
+template <int VPT>
+__device__ void softmax_block_rows(int rows, int C, const float* x, float* y, int logMode) {
+    __shared__ float part[32];
+    int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
+    for (int r = blockIdx.x; r < rows; r += gridDim.x) {
+        const float* xr = x + (size_t) r * C;
+        float4 v[VPT];
+        float m = -INFINITY;
+#pragma unroll
+        for (int i = 0; i < VPT; ++i) {
+            int c = (i * blockDim.x + threadIdx.x) * 4;
+            v[i] = c < C ? *reinterpret_cast<const float4*>(xr + c) : make_float4(0.f, 0.f, 0.f, 0.f);
+            if (c < C) m = fmaxf(m, fmaxf(fmaxf(v[i].x, v[i].y), fmaxf(v[i].z, v[i].w)));
+        }
+        m = warp_max(m);
+        if (lane == 0) part[warp] = m;
+        __syncthreads();
+        m = part[0];
+        for (int w = 1; w < warps; ++w) m = fmaxf(m, part[w]);
+        float s = 0.f;
+#pragma unroll
+        for (int i = 0; i < VPT; ++i) {
+            if ((i * blockDim.x + threadIdx.x) * 4 >= C) continue;
+            float4 e = make_float4(expf(v[i].x - m), expf(v[i].y - m), expf(v[i].z - m), expf(v[i].w - m));
+            s += (e.x + e.y) + (e.z + e.w);
+            if (!logMode) v[i] = e;
+        }
+        s = (float) block_sum(s);
+        float lse = m + logf(s), inv = 1.f / s;
+        float* yr = y + (size_t) r * C;
+#pragma unroll
+        for (int i = 0; i < VPT; ++i) {
+            int c = (i * blockDim.x + threadIdx.x) * 4;
+            if (c >= C) continue;
+            *reinterpret_cast<float4*>(yr + c) = logMode
+                    ? make_float4(v[i].x - lse, v[i].y - lse, v[i].z - lse, v[i].w - lse)
+                    : make_float4(v[i].x * inv, v[i].y * inv, v[i].z * inv, v[i].w * inv);
+        }
+    }
+}
+
+#define BLOCK_ROWS(VPT)                                                                                             \
+    extern "C" __global__ void __launch_bounds__(256) kmerl_softmax_v5_block_rows_##VPT(int rows, int C,          \
+                                                                                        const float* x, float* y, \
+                                                                                        int logMode) {            \
+        softmax_block_rows<VPT>(rows, C, x, y, logMode);                                                           \
+    }
+
+BLOCK_ROWS(1)
+BLOCK_ROWS(2)
+BLOCK_ROWS(4)
+BLOCK_ROWS(8)   // 16 float4s per thread spilled (ptxas -v, sm_90: 128 registers): rows up to 8192
 
 #define REGISTER_ROWS(VPL)                                                                                          \
     extern "C" __global__ void kmerl_softmax_v4_register_rows_##VPL(int rows, int C, const float* x, float* y,     \

@@ -1,4 +1,4 @@
-// normalization.cu on the CPU (host_shim.h): softmax and log-softmax v1-v4 forward and v1/v2 backward, layer
+// normalization.cu on the CPU (host_shim.h): softmax and log-softmax v1-v5 forward and v1/v2 backward, layer
 // norm v1-v3 forward (with and without the affine parameters) and v1/v2 backward with the parameters'
 // gradients, against plain double-precision loops; rows both shorter and longer than a warp.
 #include "host_shim.h"
@@ -49,6 +49,19 @@ void softmax(int rows, int C) {
             std::fill(y.begin(), y.end(), NAN);
             host_shim::launch(blocks(rows, 4), WARPS, kmerl_softmax_v4_register_rows_2, rows, C, (const float*) x.data(), y.data(), logMode);
             expect_close(want, y, "softmax v4 (2 float4 per lane)" + what);
+        }
+        if (C % 4 == 0) {   // v5: the smallest float4s-per-thread that holds the row, as CudaNormalization picks
+            using Kernel = void (*)(int, int, const float*, float*, int);
+            const std::pair<int, Kernel> v5[] = {{1, kmerl_softmax_v5_block_rows_1}, {2, kmerl_softmax_v5_block_rows_2},
+                                                 {4, kmerl_softmax_v5_block_rows_4}, {8, kmerl_softmax_v5_block_rows_8}};
+            for (auto [vpt, kernel] : v5) {
+                if (1024 * vpt < C) continue;
+                std::fill(y.begin(), y.end(), NAN);   // two blocks for three or more rows: the grid-stride loop too
+                host_shim::launch(dim3{unsigned(std::min(rows, 2)), 1, 1}, dim3{256, 1, 1}, kernel, rows, C,
+                                  (const float*) x.data(), y.data(), logMode);
+                expect_close(want, y, "softmax v5 (" + std::to_string(vpt) + " float4 per thread)" + what);
+                break;
+            }
         }
         std::vector<float> gx(x.size(), NAN);
         host_shim::launch(blocks(rows, 128), dim3{128, 1, 1}, kmerl_softmax_backward_v1_thread_per_row, rows, C,
@@ -122,7 +135,7 @@ void layernorm(int rows, int C, bool affine) {
 }  // namespace
 
 int main() {
-    for (auto [rows, C] : {std::pair{7, 20}, {5, 100}, {3, 256}, {2, 300}}) softmax(rows, C);
+    for (auto [rows, C] : {std::pair{7, 20}, {5, 100}, {3, 256}, {2, 300}, {3, 1028}, {2, 2052}, {3, 4100}}) softmax(rows, C);
     for (auto [rows, C] : {std::pair{7, 20}, {10, 100}, {3, 256}, {2, 300}})
         for (bool affine : {false, true}) layernorm(rows, C, affine);
     return report("normalization.cu on the host");

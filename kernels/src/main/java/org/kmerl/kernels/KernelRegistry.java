@@ -64,6 +64,8 @@ public final class KernelRegistry {
         add("softmax", "v3", "block per row: 256 threads per long row, online states merged through shared memory");
         add("softmax", "v4", "register rows: warp per row held in registers (float4 loads), one read and one write"
                 + " per element (C % 4 == 0, C <= 1024)");
+        add("softmax", "v5", "block register rows: 256 threads hold one long row (C % 4 == 0, C <= 8192), one read,"
+                + " one write and one exp per element, max and sum through shared memory (not yet measured on a GPU)");
         add("layernorm", "v1", "thread per row: mean and variance in two passes, then the affine output");
         add("layernorm", "v2", "warp per row: the same two passes with 32 lanes per row and shuffle sums");
         add("layernorm", "v3", "register rows: warp per row held in registers (float4 loads), both passes from"

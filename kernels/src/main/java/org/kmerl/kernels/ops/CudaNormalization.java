@@ -24,7 +24,16 @@ public final class CudaNormalization implements NormalizationKernels {
 
     /** float4 vectors per lane for a register-row kernel, or 0 when the rows do not qualify. */
     private static int registerRows(int c, Tensor... operands) {
-        if (c % 4 != 0 || c > 1024) {
+        return float4sPerThread(c, 32, 8, operands);
+    }
+
+    /**
+     * How many float4s each of {@code threads} threads holds of a row of {@code c} floats kept in registers
+     * (a power of two, at most {@code most}); 0 where the row does not fit or the float4 loads do not apply
+     * (c % 4 != 0, an operand not 16-byte aligned).
+     */
+    private static int float4sPerThread(int c, int threads, int most, Tensor... operands) {
+        if (c % 4 != 0 || c > 4 * threads * most) {
             return 0;
         }
         for (Tensor t : operands) {
@@ -32,11 +41,11 @@ public final class CudaNormalization implements NormalizationKernels {
                 return 0;
             }
         }
-        int vpl = 1;
-        while (128 * vpl < c) {
-            vpl *= 2;
+        int per = 1;
+        while (4 * threads * per < c) {
+            per *= 2;
         }
-        return vpl;
+        return per;
     }
 
     private Grid rowsGrid(String op, int rows) {
@@ -71,14 +80,19 @@ public final class CudaNormalization implements NormalizationKernels {
         if (v.equals("v4") && vpl == 0) {
             v = "v2";   // rows that do not fit the register kernel
         }
+        int vpt = v.equals("v5") ? float4sPerThread(c, 256, 8, x, out) : 0;
+        if (v.equals("v5") && vpt == 0) {
+            v = "v3";   // rows that do not fit the block's registers
+        }
         Object[] args = {rows, c, CudaStorage.at(x), CudaStorage.at(out), log};
+        Grid blockPerRow = new Grid(Math.min(Math.max(rows, 1), 65_535), 1, 1, 256, 1, 1, 0);
         switch (v) {
             case "v4" -> kernels.kernel(MODULE, "kmerl_softmax_v4_register_rows_" + vpl)
                     .launch(Grid.warpsPerRow(rows, WARPS), args);
             case "v1" -> kernels.kernel(MODULE, "kmerl_softmax_v1_thread_per_row").launch(Grid.linear(rows, 128), args);
             case "v2" -> kernels.kernel(MODULE, "kmerl_softmax_v2_warp_per_row").launch(Grid.warpsPerRow(rows, WARPS), args);
-            case "v3" -> kernels.kernel(MODULE, "kmerl_softmax_v3_block_per_row")
-                    .launch(new Grid(Math.min(Math.max(rows, 1), 65_535), 1, 1, 256, 1, 1, 0), args);
+            case "v3" -> kernels.kernel(MODULE, "kmerl_softmax_v3_block_per_row").launch(blockPerRow, args);
+            case "v5" -> kernels.kernel(MODULE, "kmerl_softmax_v5_block_rows_" + vpt).launch(blockPerRow, args);
             default -> throw new IllegalArgumentException("unknown softmax variant " + v);
         }
     }
