@@ -37,9 +37,13 @@ import org.kmerl.tensor.io.AtomicFiles;
  * tracing; when no tracer is active, {@link Tensor#backend()} pays one volatile read.
  */
 public final class Tracer {
-    /** One call: op name ("matmul.addmm"), device, thread, start and duration in ns, shapes, bytes, FLOPs. */
+    /**
+     * One call: op name ("matmul.addmm"), device, thread, start and duration in ns, shapes, bytes, FLOPs, and the
+     * device time of the GPU kernels it launched as the kernel track timed them (0 where none were timed: the CPU,
+     * a driver copy, cuBLAS).
+     */
     public record Span(String name, String device, long thread, long startNanos, long durationNanos, String shapes,
-                       long bytes, double flops) {
+                       long bytes, double flops, long kernelNanos) {
     }
 
     private static volatile Tracer active;
@@ -53,8 +57,13 @@ public final class Tracer {
     private final Map<String, Backend> backends = new ConcurrentHashMap<>();
     /** "device thread" -> that thread's device clock (empty where the backend has none), closed by {@link #stop}. */
     private final Map<String, Optional<DeviceClock>> clocks = new ConcurrentHashMap<>();
-    /** Whether this thread is inside a traced op (an op it calls then runs untraced, as part of that op). */
-    private final ThreadLocal<boolean[]> inOp = ThreadLocal.withInitial(() -> new boolean[1]);
+    /** The traced op this thread is running, if any: ops it calls run untraced, its kernels' device time adds up. */
+    private final ThreadLocal<OpFrame> current = ThreadLocal.withInitial(OpFrame::new);
+
+    private static final class OpFrame {
+        boolean busy;
+        long kernelNanos;
+    }
 
     private Tracer() {
     }
@@ -95,7 +104,11 @@ public final class Tracer {
         Tracer t = active;
         if (t != null) {
             t.spans.add(new Span(KERNEL_PREFIX + kernel, device + KERNEL_TRACK, Thread.currentThread().getId(),
-                    hostStartNanos - t.origin, deviceNanos, launch, 0, 0));
+                    hostStartNanos - t.origin, deviceNanos, launch, 0, 0, 0));
+            OpFrame op = t.current.get();
+            if (op.busy) {
+                op.kernelNanos += deviceNanos;
+            }
         }
     }
 
@@ -131,22 +144,24 @@ public final class Tracer {
 
     private InvocationHandler timing(Backend backend, Object family, String familyName) {
         return (proxy, method, args) -> {
-            boolean[] busy = inOp.get();
-            if (method.getDeclaringClass() == Object.class || method.getReturnType() == boolean.class || busy[0]) {
+            OpFrame frame = current.get();
+            if (method.getDeclaringClass() == Object.class || method.getReturnType() == boolean.class || frame.busy) {
                 // Object's methods and queries (what a family accepts) are not ops; an op inside an op is its caller's
                 return invoke(family, method, args);
             }
-            busy[0] = true;
+            frame.busy = true;
+            frame.kernelNanos = 0;
             try {
-                return timed(backend, family, familyName + "." + method.getName(), method, args);
+                return timed(backend, family, familyName + "." + method.getName(), method, args, frame);
             } finally {
-                busy[0] = false;
+                frame.busy = false;
             }
         };
     }
 
     /** Runs one op and records its span: device time where the backend has a clock, else host time after a sync. */
-    private Object timed(Backend backend, Object family, String op, Method method, Object[] args) throws Throwable {
+    private Object timed(Backend backend, Object family, String op, Method method, Object[] args, OpFrame frame)
+            throws Throwable {
         String device = backend.device().toString();
         Optional<DeviceClock> clock = clocks.computeIfAbsent(device + " " + Thread.currentThread().getId(),
                 k -> backend.newDeviceClock());
@@ -164,7 +179,7 @@ public final class Tracer {
         }
         Shapes s = Shapes.of(args);
         spans.add(new Span(op, device, Thread.currentThread().getId(), t0 - origin, t1 - t0, s.text(), s.bytes(),
-                flops(op, args)));
+                flops(op, args), frame.kernelNanos));
         return result;
     }
 
@@ -249,10 +264,12 @@ public final class Tracer {
         Map<String, Integer> pids = new LinkedHashMap<>();
         for (Span s : spans()) {
             int pid = pids.computeIfAbsent(s.device(), d -> pids.size() + 1);
+            String kernelTime = s.kernelNanos() > 0
+                    ? String.format(Locale.ROOT, ", \"kernel_us\": %.3f", s.kernelNanos() / 1e3) : "";
             json.append(String.format(Locale.ROOT, "{\"name\": \"%s\", \"cat\": \"%s\", \"ph\": \"X\", \"pid\": %d, "
-                    + "\"tid\": %d, \"ts\": %.3f, \"dur\": %.3f, \"args\": {\"shapes\": \"%s\", \"bytes\": %d, \"flops\": %.0f}},%n",
+                    + "\"tid\": %d, \"ts\": %.3f, \"dur\": %.3f, \"args\": {\"shapes\": \"%s\", \"bytes\": %d, \"flops\": %.0f%s}},%n",
                     s.name(), s.name().substring(0, s.name().indexOf('.')), pid, s.thread(), s.startNanos() / 1e3,
-                    s.durationNanos() / 1e3, s.shapes(), s.bytes(), s.flops()));
+                    s.durationNanos() / 1e3, s.shapes(), s.bytes(), s.flops(), kernelTime));
         }
         int n = 0;
         for (Map.Entry<String, Integer> p : pids.entrySet()) {
@@ -266,41 +283,50 @@ public final class Tracer {
     /**
      * Per op, heaviest first: calls, total ms, share of traced time, GB/s and GFLOP/s over its calls, and %
      * of the device's peak (FLOP/s for products and attention, bandwidth for the rest; "-" where the
-     * backend knows no peak).
+     * backend knows no peak). On a GPU the spans include the device's idle wait for each launch, so where the
+     * kernel track timed an op's kernels, a "kernel ms" column gives their device time and the rates are taken
+     * over it: what the kernels achieved, not the traced op's pace.
      */
     public String summary() {
-        Map<String, double[]> byOp = new LinkedHashMap<>();   // calls, ns, bytes, flops
+        Map<String, double[]> byOp = new LinkedHashMap<>();   // calls, ns, bytes, flops, kernel ns
         Map<String, String> deviceOf = new LinkedHashMap<>();
         List<Span> ops = spans().stream().filter(s -> !isKernel(s)).toList();
         for (Span s : ops) {
             deviceOf.put(s.device() + " " + s.name(), s.device());
-            double[] t = byOp.computeIfAbsent(s.device() + " " + s.name(), k -> new double[4]);
+            double[] t = byOp.computeIfAbsent(s.device() + " " + s.name(), k -> new double[5]);
             t[0]++;
             t[1] += s.durationNanos();
             t[2] += s.bytes();
             t[3] += s.flops();
+            t[4] += s.kernelNanos();
         }
+        boolean kernelTimes = ops.stream().anyMatch(s -> s.kernelNanos() > 0);
         double total = byOp.values().stream().mapToDouble(t -> t[1]).sum();
         List<Map.Entry<String, double[]>> rows = new ArrayList<>(byOp.entrySet());
         rows.sort(Comparator.comparingDouble((Map.Entry<String, double[]> e) -> e.getValue()[1]).reversed());
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-40s %8s %11s %7s %10s %11s %8s%n", "op", "calls",
-                "total ms", "share", "GB/s", "GFLOP/s", "% peak"));
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-40s %8s %11s %7s%s %10s %11s %8s%n", "op",
+                "calls", "total ms", "share", kernelTimes ? String.format(Locale.ROOT, " %10s", "kernel ms") : "", "GB/s",
+                "GFLOP/s", "% peak"));
         for (Map.Entry<String, double[]> e : rows) {
             double[] t = e.getValue();
-            double seconds = t[1] / 1e9;
+            double seconds = (t[4] > 0 ? t[4] : t[1]) / 1e9;
             Backend backend = backends.get(deviceOf.get(e.getKey()));
             double peak = backend == null ? Double.NaN : t[3] > 0 ? backend.peakFlopsPerSecond() : backend.peakBytesPerSecond();
             double pct = 100 * (t[3] > 0 ? t[3] : t[2]) / seconds / peak;
-            sb.append(String.format(Locale.ROOT, "%-40s %8.0f %11.2f %6.1f%% %10.1f %11s %8s%n", e.getKey(), t[0], t[1] / 1e6,
-                    100 * t[1] / Math.max(total, 1), t[2] / seconds / 1e9,
+            String kernelColumn = !kernelTimes ? "" : String.format(Locale.ROOT, " %10s",
+                    t[4] > 0 ? String.format(Locale.ROOT, "%.2f", t[4] / 1e6) : "-");
+            sb.append(String.format(Locale.ROOT, "%-40s %8.0f %11.2f %6.1f%%%s %10.1f %11s %8s%n", e.getKey(), t[0],
+                    t[1] / 1e6, 100 * t[1] / Math.max(total, 1), kernelColumn, t[2] / seconds / 1e9,
                     t[3] > 0 ? String.format(Locale.ROOT, "%.1f", t[3] / seconds / 1e9) : "-",
                     Double.isFinite(pct) ? String.format(Locale.ROOT, "%.1f%%", pct) : "-"));
         }
-        sb.append(String.format(Locale.ROOT, "%-40s %8d %11.2f%n", "all traced ops", ops.size(), total / 1e6));
+        String kernelTotal = !kernelTimes ? "" : String.format(Locale.ROOT, " %7s %10.2f", "",
+                byOp.values().stream().mapToDouble(t -> t[4]).sum() / 1e6);
+        sb.append(String.format(Locale.ROOT, "%-40s %8d %11.2f%s%n", "all traced ops", ops.size(), total / 1e6, kernelTotal));
         long kernels = spans().stream().filter(Tracer::isKernel).count();
         if (kernels > 0) {
-            sb.append(String.format(Locale.ROOT, "(and %d GPU kernel launches, CUDA-event timed, on the trace's kernel tracks)%n",
-                    kernels));
+            sb.append(String.format(Locale.ROOT, "(and %d GPU kernel launches, CUDA-event timed, on the trace's kernel tracks;"
+                    + " rates over the kernels' device time where the op has one)%n", kernels));
         }
         return sb.toString();
     }

@@ -170,6 +170,71 @@ class TracerTest {
         assertEquals(8.0f, inner.toFloatArray()[0], "the inner op still ran");
     }
 
+    /**
+     * A GPU op's span includes the device's idle wait for each launch; the kernels it launched, as the kernel track
+     * timed them, give its busy time: kept with the span, shown in the summary and used for its rates.
+     */
+    @Test
+    void anOpsKernelTimeGivesItsRates(@TempDir Path tmp) throws Exception {
+        Backend cpu = org.kmerl.tensor.Backends.cpu();
+        org.kmerl.tensor.backend.DeviceClock clock = new org.kmerl.tensor.backend.DeviceClock() {
+            @Override
+            public void start() {
+            }
+
+            @Override
+            public double stopMillis() {
+                return 4.0;   // the op's span: its kernels' 1 ms and 3 ms of waiting for launches
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Backend clocked = (Backend) java.lang.reflect.Proxy.newProxyInstance(Backend.class.getClassLoader(),
+                new Class<?>[] {Backend.class}, (self, m, args) -> switch (m.getName()) {
+                    case "newDeviceClock" -> java.util.Optional.of(clock);
+                    case "matmul" -> java.lang.reflect.Proxy.newProxyInstance(MatmulKernels.class.getClassLoader(),
+                            new Class<?>[] {MatmulKernels.class}, (family, mm, margs) -> {
+                                Tracer.recordKernel("kmerl_gemm_a", "cuda:0", System.nanoTime(), 400_000L, "-");
+                                Tracer.recordKernel("kmerl_gemm_b", "cuda:0", System.nanoTime(), 600_000L, "-");
+                                return mm.invoke(cpu.matmul(), margs);
+                            });
+                    default -> m.invoke(cpu, args);
+                });
+        Tensor a = Tensor.ones(100, 100);
+        Tensor out = Tensor.zeros(100, 100);
+        Tracer t = Tracer.start();
+        try {
+            Tracer.recordKernel("kmerl_outside_any_op", "cuda:0", System.nanoTime(), 9_000_000L, "-");
+            Tracer.traced(clocked).matmul().matmul(a, a, out);
+        } finally {
+            t.stop();
+        }
+        Tracer.Span op = t.spans().stream().filter(s -> s.name().equals("matmul.matmul")).findFirst().orElseThrow();
+        assertEquals(4_000_000L, op.durationNanos());
+        assertEquals(1_000_000L, op.kernelNanos(), "the two kernels inside it, not the one before");
+        String summary = t.summary();
+        assertTrue(summary.lines().findFirst().orElseThrow().contains("kernel ms"), summary);
+        String[] row = summary.lines().filter(l -> l.startsWith("cpu matmul.matmul")).findFirst().orElseThrow().split(" +");
+        // cpu, matmul.matmul, calls, total ms, share, kernel ms, GB/s, GFLOP/s, % peak
+        assertEquals("4.00", row[3], summary);
+        assertEquals("1.00", row[5], summary);
+        assertEquals(2.0 * 100 * 100 * 100 / 1e-3 / 1e9, Double.parseDouble(row[7]), 0.05, "GFLOP/s over the 1 ms: " + summary);
+        assertEquals(3.0 * 100 * 100 * 4 / 1e-3 / 1e9, Double.parseDouble(row[6]), 0.05, "GB/s over the 1 ms: " + summary);
+        Path file = tmp.resolve("trace.json");
+        t.writeChromeTrace(file);
+        JsonNode events = new ObjectMapper().readTree(file.toFile()).path("traceEvents");
+        JsonNode opEvent = null;
+        for (JsonNode e : events) {
+            if (e.path("name").asText().equals("matmul.matmul")) {
+                opEvent = e;
+            }
+        }
+        assertTrue(opEvent != null, events.toString());
+        assertEquals(1000.0, opEvent.path("args").path("kernel_us").asDouble(), 1e-9);
+    }
+
     /** GPU kernels timed by CUDA events land on their own track of the trace and stay out of the per-op table. */
     @Test
     void kernelSpansGetTheirOwnTrack(@TempDir Path tmp) throws Exception {
