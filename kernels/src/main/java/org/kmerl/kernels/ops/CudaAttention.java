@@ -69,8 +69,8 @@ public final class CudaAttention implements AttentionKernels {
      * Forward and backward choose separately (the backward of any variant needs only the saved lse and
      * output). Measured on an H200 (benchmarks/RESULTS.md), v3 is the faster in both directions once the
      * GEMM is v6 and kᵀ is a tiled transpose (forward [8, 6, 1024, 64]: 0.59 ms against v2's 0.98); on an
-     * H100, v4 runs forward and backward at [8, 6, 1200, 64] in 2.09 ms against v3's 2.71 (PyTorch's math
-     * attention: 2.68). v2 serves the shapes whose buffers would pass {@link #V3_BUFFER_LIMIT}.
+     * H100, v4 runs forward and backward at [8, 6, 1200, 64] in 2.09 ms against v3's 2.69 (PyTorch's math
+     * attention: 2.66). v2 serves the shapes whose buffers would pass {@link #V3_BUFFER_LIMIT}.
      */
     private String variant(Dims s, boolean backward) {
         boolean v3fits = s.scoreBytes() <= V3_BUFFER_LIMIT;

@@ -110,7 +110,7 @@ public final class CudaLosses implements LossKernels {
      * log-sum-exp, and two for the columns'. v2 (the default): the product's epilogue scales and writes each
      * 64x64 tile's row and column partials, one pass merges them (the logits are written once, never read);
      * operands the warp-tiled loads do not take (D not a multiple of 4) run v1. On an H100 at N=4096, D=256,
-     * forward and backward: 0.94 ms against v1's 1.00.
+     * forward and backward: 0.90 ms against v1's 0.96 (PyTorch's composed ops: 1.82).
      */
     @Override
     public void clipForward(Tensor a, Tensor b, Tensor temperature, LossReduction reduction, Tensor loss,
