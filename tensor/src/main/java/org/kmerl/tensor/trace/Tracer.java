@@ -323,10 +323,46 @@ public final class Tracer {
         String kernelTotal = !kernelTimes ? "" : String.format(Locale.ROOT, " %7s %10.2f", "",
                 byOp.values().stream().mapToDouble(t -> t[4]).sum() / 1e6);
         sb.append(String.format(Locale.ROOT, "%-40s %8d %11.2f%s%n", "all traced ops", ops.size(), total / 1e6, kernelTotal));
-        long kernels = spans().stream().filter(Tracer::isKernel).count();
-        if (kernels > 0) {
+        List<Span> kernels = spans().stream().filter(Tracer::isKernel).toList();
+        if (!kernels.isEmpty()) {
             sb.append(String.format(Locale.ROOT, "(and %d GPU kernel launches, CUDA-event timed, on the trace's kernel tracks;"
-                    + " rates over the kernels' device time where the op has one)%n", kernels));
+                    + " rates over the kernels' device time where the op has one)%n", kernels.size()));
+            sb.append(kernelTable(kernels));
+        }
+        return sb.toString();
+    }
+
+    /** How many kernels the per-kernel table lists, heaviest first; the rest are summed in one line. */
+    static final int KERNEL_ROWS = 15;
+
+    /** The kernel track by entry point and device: launches, device ms, share of all kernel time, longest launch. */
+    private static String kernelTable(List<Span> kernels) {
+        Map<String, long[]> byKernel = new LinkedHashMap<>();   // launches, ns, longest ns
+        for (Span k : kernels) {
+            String key = k.device().replace(KERNEL_TRACK, "") + " " + k.name().substring(KERNEL_PREFIX.length());
+            long[] t = byKernel.computeIfAbsent(key, n -> new long[3]);
+            t[0]++;
+            t[1] += k.durationNanos();
+            t[2] = Math.max(t[2], k.durationNanos());
+        }
+        double total = byKernel.values().stream().mapToDouble(t -> t[1]).sum();
+        List<Map.Entry<String, long[]>> rows = new ArrayList<>(byKernel.entrySet());
+        rows.sort(Comparator.comparingLong((Map.Entry<String, long[]> e) -> e.getValue()[1]).reversed());
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%n%-52s %8s %10s %7s %10s%n", "kernel",
+                "launches", "device ms", "share", "longest us"));
+        for (Map.Entry<String, long[]> e : rows.subList(0, Math.min(KERNEL_ROWS, rows.size()))) {
+            long[] t = e.getValue();
+            sb.append(String.format(Locale.ROOT, "%-52s %8d %10.2f %6.1f%% %10.1f%n", e.getKey(), t[0], t[1] / 1e6,
+                    100 * t[1] / Math.max(total, 1), t[2] / 1e3));
+        }
+        if (rows.size() > KERNEL_ROWS) {
+            long[] rest = new long[2];
+            rows.subList(KERNEL_ROWS, rows.size()).forEach(e -> {
+                rest[0] += e.getValue()[0];
+                rest[1] += e.getValue()[1];
+            });
+            sb.append(String.format(Locale.ROOT, "%-52s %8d %10.2f %6.1f%%%n", "(" + (rows.size() - KERNEL_ROWS)
+                    + " more kernels)", rest[0], rest[1] / 1e6, 100 * rest[1] / Math.max(total, 1)));
         }
         return sb.toString();
     }

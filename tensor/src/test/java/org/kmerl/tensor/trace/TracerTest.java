@@ -250,8 +250,10 @@ class TracerTest {
         Tracer.recordKernel("kmerl_after_stop", "cuda:0", System.nanoTime(), 1L, "-");   // no tracer: dropped
         assertEquals(1, t.spans().stream().filter(s -> s.name().startsWith("kernel.")).count());
         String summary = t.summary();
-        assertFalse(summary.contains("kmerl_gemm"), summary);
-        assertTrue(summary.contains("(and 1 GPU kernel launches"), summary);
+        String opTable = summary.substring(0, summary.indexOf("(and 1 GPU kernel launches"));
+        assertFalse(opTable.contains("kmerl_gemm"), summary);
+        assertTrue(summary.lines().anyMatch(l -> l.matches("cuda:0 kmerl_gemm_v7_prefetch +1 +1\\.50 +100\\.0% +1500\\.0")),
+                "the kernel table below it: " + summary);
         Path file = tmp.resolve("trace.json");
         t.writeChromeTrace(file);
         JsonNode events = new ObjectMapper().readTree(file.toFile()).path("traceEvents");
@@ -267,6 +269,26 @@ class TracerTest {
         assertTrue(kernel != null && kernel.path("name").asText().equals("kernel.kmerl_gemm_v7_prefetch"), events.toString());
         assertEquals(1500.0, kernel.path("dur").asDouble(), 1e-9);
         assertEquals("kmerl cuda:0 kernels", processes.get(kernel.path("pid").asInt()));
+    }
+
+    /** The kernel track by entry point, heaviest first: the top KERNEL_ROWS, then the rest in one line. */
+    @Test
+    void kernelTableListsTheHeaviestKernels() {
+        Tracer t = Tracer.start();
+        try {
+            for (int k = 0; k < Tracer.KERNEL_ROWS + 2; k++) {   // kernel k: k + 1 launches of (k + 1) us
+                for (int launch = 0; launch <= k; launch++) {
+                    Tracer.recordKernel("kmerl_k" + k, "cuda:0", System.nanoTime(), 1000L * (k + 1), "-");
+                }
+            }
+        } finally {
+            t.stop();
+        }
+        List<String> rows = t.summary().lines().filter(l -> l.startsWith("cuda:0 kmerl_k")).toList();
+        assertEquals(Tracer.KERNEL_ROWS, rows.size(), t.summary());
+        assertTrue(rows.get(0).startsWith("cuda:0 kmerl_k16 ") && rows.get(0).matches(".* 17 +0\\.29 .*"), rows.get(0));
+        assertTrue(rows.get(rows.size() - 1).startsWith("cuda:0 kmerl_k2 "), rows.toString());
+        assertTrue(t.summary().lines().anyMatch(l -> l.matches("\\(2 more kernels\\) +3 +0\\.01 .*")), t.summary());
     }
 
     /** A backend that reports datasheet peaks gets "% of peak": FLOP/s for products, bandwidth for the rest. */
