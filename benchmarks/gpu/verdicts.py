@@ -28,6 +28,7 @@ BENCH_CANDIDATES = [
     ("adamw_params", "kmerl v2", ["kmerl v1"]),
     ("clip_params", "kmerl v2", ["kmerl v1"]),
     ("softmax", "kmerl v3", ["kmerl v5"]),   # rows over 1024 (the bench times v5 there only)
+    ("gemm_tf32", "kmerl v9", ["kmerl v12", "kmerl v13"]),   # TF32 stays opt-in: which one KMERL_TF32=1 runs
 ]
 
 

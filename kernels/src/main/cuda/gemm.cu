@@ -18,10 +18,12 @@
 //      opt-in only, as PyTorch's allow_tf32 (KMERL_TF32=1 or --kernel gemm=v9).
 //   v10 v7 with swizzled shared-memory tiles: the transposing stores free of bank conflicts.
 //   v11 v10 with two shared-memory buffers: one barrier per k-tile instead of two.
+//   v12 v9 with v10's swizzled tiles; v13 v12 with v11's two buffers (TF32, opt-in like v9).
 // Every variant takes `accumulate`: C += A·B (+ bias) instead of C = A·B (+ bias).
 #include "gemm_tiles.cuh"
 
 #define GEMM_PARAMS GEMM_OPERANDS, float* C, const float* bias, int accumulate, GemmBatch batch
+#define GEMM_PARAM_ARGS GEMM_OPERAND_ARGS, C, bias, accumulate, batch
 
 extern "C" __global__ void kmerl_gemm_v1_naive(GEMM_PARAMS) {
     int ao = aOff, bo = bOff;
@@ -217,12 +219,16 @@ struct Tf32Round {
 // staged as in v5-v8 (TileStager, register prefetch), rounded to TF32 on their way into shared memory
 // (once per element rather than once per fragment load), with rows padded to 136 floats: a fragment load
 // As[(k + t) * 136 + m + g] then falls on bank (8t + g) mod 32, 32 different banks for the 32 lanes.
-extern "C" __global__ void __launch_bounds__(256) kmerl_gemm_v9_tf32(GEMM_PARAMS, int aColMajor, int bColMajor) {
+// v12 and v13 refine the staging as v10 and v11 did v7's (SWIZZLE, DOUBLE_BUFFER below); all three issue the
+// same mma instructions in the same order, so they return the same bits.
+template <bool SWIZZLE, bool DOUBLE_BUFFER>
+__device__ __forceinline__ void gemm_tf32(GEMM_PARAMS, int aColMajor, int bColMajor) {
     constexpr int TILE = 128, DEPTH = 16, THREADS = 256, WM = 64, WN = 32;
     constexpr int MT = WM / 16, NT = WN / 8;   // mma tiles per warp along m and n
-    using Stager = TileStager<TILE, TILE, DEPTH, THREADS, 8>;
-    __shared__ __align__(16) float As[DEPTH * Stager::AS];
-    __shared__ __align__(16) float Bs[DEPTH * Stager::BS];
+    using Stager = TileStager<TILE, TILE, DEPTH, THREADS, 8, SWIZZLE>;
+    constexpr int STAGES = DOUBLE_BUFFER ? 2 : 1, A_TILE = DEPTH * Stager::AS, B_TILE = DEPTH * Stager::BS;
+    __shared__ __align__(16) float As[STAGES * A_TILE];
+    __shared__ __align__(16) float Bs[STAGES * B_TILE];
     int ao = aOff, bo = bOff;
     batch_offsets(blockIdx.z, batch, ao, bo);
     int m0 = blockIdx.y * TILE, n0 = blockIdx.x * TILE;
@@ -231,34 +237,64 @@ extern "C" __global__ void __launch_bounds__(256) kmerl_gemm_v9_tf32(GEMM_PARAMS
     int g = lane / 4, t = lane % 4;
     float acc[MT][NT][4] = {};
     Stager stage;
-    stage.load(GEMM_OPERAND_ARGS, ao, bo, m0, n0, 0, aColMajor, bColMajor);
-    for (int k0 = 0; k0 < K; k0 += DEPTH) {
-        stage.store(As, Bs, aColMajor, bColMajor, Tf32Round{});
-        __syncthreads();
-        if (k0 + DEPTH < K) stage.load(GEMM_OPERAND_ARGS, ao, bo, m0, n0, k0 + DEPTH, aColMajor, bColMajor);
+    // The k-tile in shared buffer `buffer` into the accumulators: two k-steps of 8, fragments per the PTX ISA.
+    // With SWIZZLE, element (k, x) sits at column(k, x). Within one load instruction k >> 2 is the same for
+    // every lane (k = kk + t or kk + t + 4 with t < 4 and kk a multiple of 8), so the XOR is one constant and
+    // the 32 lanes still hit 32 banks. Spelled out so the compiler sees constants: the XOR touches bits 3 and
+    // 4 only, wm and wn are multiples of 32 and g < 8, so column(kk, wm + i*16 + g) = wm + g + column(kk, i*16),
+    // whose last term unrolls to a number (written as column(kk + t, ...), nvcc kept every address in a
+    // register: 163 instead of 124, one block per SM instead of two).
+    auto multiplyTile = [&](int buffer) {
+        const float* as = As + buffer * A_TILE;
+        const float* bs = Bs + buffer * B_TILE;
 #pragma unroll
         for (int kk = 0; kk < DEPTH; kk += 8) {
+            const float* a0 = as + (kk + t) * Stager::AS + wm + g;       // k = kk + t
+            const float* a4 = as + (kk + t + 4) * Stager::AS + wm + g;   // k = kk + t + 4
+            const float* b0 = bs + (kk + t) * Stager::BS + wn + g;
+            const float* b4 = bs + (kk + t + 4) * Stager::BS + wn + g;
             float a[MT][4], b[NT][2];
 #pragma unroll
             for (int i = 0; i < MT; ++i) {
-                const float* k0col = &As[(kk + t) * Stager::AS + wm + i * 16 + g];
-                const float* k4col = &As[(kk + t + 4) * Stager::AS + wm + i * 16 + g];
-                a[i][0] = k0col[0];
-                a[i][1] = k0col[8];
-                a[i][2] = k4col[0];
-                a[i][3] = k4col[8];
+                a[i][0] = a0[Stager::column(kk, i * 16)];
+                a[i][1] = a0[Stager::column(kk, i * 16 + 8)];
+                a[i][2] = a4[Stager::column(kk + 4, i * 16)];
+                a[i][3] = a4[Stager::column(kk + 4, i * 16 + 8)];
             }
 #pragma unroll
             for (int j = 0; j < NT; ++j) {
-                b[j][0] = Bs[(kk + t) * Stager::BS + wn + j * 8 + g];
-                b[j][1] = Bs[(kk + t + 4) * Stager::BS + wn + j * 8 + g];
+                b[j][0] = b0[Stager::column(kk, j * 8)];
+                b[j][1] = b4[Stager::column(kk + 4, j * 8)];
             }
 #pragma unroll
             for (int i = 0; i < MT; ++i)
 #pragma unroll
                 for (int j = 0; j < NT; ++j) mma_tf32_16x8x8(acc[i][j], a[i], b[j]);
         }
+    };
+    stage.load(GEMM_OPERAND_ARGS, ao, bo, m0, n0, 0, aColMajor, bColMajor);
+    if (DOUBLE_BUFFER) {
+        // One barrier per k-tile: the next tile goes into the other buffer after this one's mmas, and the barrier
+        // both publishes it and tells every warp that this buffer's reads are done before it is refilled.
+        stage.store(As, Bs, aColMajor, bColMajor, Tf32Round{});
         __syncthreads();
+        int buffer = 0;
+        for (int k0 = 0; k0 < K; k0 += DEPTH) {
+            bool more = k0 + DEPTH < K;
+            if (more) stage.load(GEMM_OPERAND_ARGS, ao, bo, m0, n0, k0 + DEPTH, aColMajor, bColMajor);
+            multiplyTile(buffer);
+            if (more) stage.store(As + (buffer ^ 1) * A_TILE, Bs + (buffer ^ 1) * B_TILE, aColMajor, bColMajor, Tf32Round{});
+            __syncthreads();
+            buffer ^= 1;
+        }
+    } else {
+        for (int k0 = 0; k0 < K; k0 += DEPTH) {
+            stage.store(As, Bs, aColMajor, bColMajor, Tf32Round{});
+            __syncthreads();
+            if (k0 + DEPTH < K) stage.load(GEMM_OPERAND_ARGS, ao, bo, m0, n0, k0 + DEPTH, aColMajor, bColMajor);
+            multiplyTile(0);
+            __syncthreads();
+        }
     }
     StoreC out{C, bias, accumulate};
     int row = blockIdx.z * M;
@@ -271,6 +307,10 @@ extern "C" __global__ void __launch_bounds__(256) kmerl_gemm_v9_tf32(GEMM_PARAMS
                 int m = m0 + wm + i * 16 + g + (r >= 2 ? 8 : 0), n = n0 + wn + j * 8 + 2 * t + (r & 1);
                 if (m < M && n < N) out(row + m, n, acc[i][j][r], N);
             }
+}
+
+extern "C" __global__ void __launch_bounds__(256) kmerl_gemm_v9_tf32(GEMM_PARAMS, int aColMajor, int bColMajor) {
+    gemm_tf32<false, false>(GEMM_PARAM_ARGS, aColMajor, bColMajor);
 }
 
 // ------------------------------------------------------------------------------------------ v10, v11
@@ -289,4 +329,24 @@ extern "C" __global__ void __launch_bounds__(128, 5) kmerl_gemm_v11_double_buffe
                                                                                     int bColMajor) {
     gemm_warp_tiled<64, 64, 32, 32, 1, true, true, true>(GEMM_OPERAND_ARGS, batch, aColMajor, bColMajor,
                                                          StoreC{C, bias, accumulate});
+}
+
+// ------------------------------------------------------------------------------------------ v12, v13
+// Back to TF32: v9 (gemm_tf32 above) with the shared-memory refinements of v10 and v11.
+
+// v12: v9 with v10's swizzled shared-memory tiles. The pad alone does not help the transposing stores of a
+// row-major A (or column-major B): a warp's store of a float4's element e writes rows 4c + e (c = 0..3),
+// 4 x 136 floats apart, a multiple of 32 banks, so the four c's meet in bank 8e + m: a 4-way conflict, as in
+// v7. XOR-ing the column with c << 3 moves them to banks 8e + m + 8c, 32 different ones.
+extern "C" __global__ void __launch_bounds__(256) kmerl_gemm_v12_tf32_swizzled(GEMM_PARAMS, int aColMajor,
+                                                                               int bColMajor) {
+    gemm_tf32<true, false>(GEMM_PARAM_ARGS, aColMajor, bColMajor);
+}
+
+// v13: v12 with two shared-memory buffers, one barrier per k-tile instead of two (v11's change to v10). With
+// 256 threads of ~126 registers, two blocks fit an SM: fewer other warps to run while one block waits at a
+// barrier than v10's five blocks of 128.
+extern "C" __global__ void __launch_bounds__(256) kmerl_gemm_v13_tf32_double_buffered(GEMM_PARAMS, int aColMajor,
+                                                                                      int bColMajor) {
+    gemm_tf32<true, true>(GEMM_PARAM_ARGS, aColMajor, bColMajor);
 }

@@ -63,7 +63,7 @@ struct StoreC {
 // row-major A and a column-major B are contiguous along k (float4 along k, stored transposed), a column-major
 // A and a row-major B along x (float4 along x, stored as they come).
 //
-// SWIZZLE (GEMM v10): x is stored at swizzled(k, x) instead. The transposing stores write a warp's 32 values
+// SWIZZLE (GEMM v10; v12 on padded rows): x is stored at swizzled(k, x) instead. The transposing stores write a warp's 32 values
 // to rows k = 4*c' + c at x = 0..7: unswizzled, the four rows' words share 8 banks (the row stride is a
 // multiple of 32 words), a 4-way conflict on each of the four stores per float4. XOR-ing bits 3 and 4 of the
 // column with bits 2 and 3 of k spreads them over all 32 banks. The readers' runs of 4 and 8 aligned floats
@@ -123,7 +123,7 @@ struct OperandTile {
 
 template <int BM, int BN, int BK, int THREADS, int PAD = 0, bool SWIZZLE = false>
 struct TileStager {
-    static_assert(!SWIZZLE || (PAD == 0 && BM % 32 == 0 && BN % 32 == 0), "the swizzle moves columns within 32");
+    static_assert(!SWIZZLE || (BM % 32 == 0 && BN % 32 == 0), "the swizzle moves columns within 32");
     static constexpr int AS = BM + PAD, BS = BN + PAD;
     OperandTile<BM, BK, THREADS, SWIZZLE> a;
     OperandTile<BN, BK, THREADS, SWIZZLE> b;

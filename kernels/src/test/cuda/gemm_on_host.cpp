@@ -1,6 +1,6 @@
 // gemm.cu on the CPU (host_shim.h): every variant against a plain loop, with bias and accumulate, row- and
-// column-major operands, two batches; odd sizes where the variant takes them. v9 (TF32 tensor cores, the
-// mma emulated from the PTX ISA's fragment layout) against the loop over TF32-rounded inputs.
+// column-major operands, two batches; odd sizes where the variant takes them. v9, v12 and v13 (TF32 tensor
+// cores, the mma emulated from the PTX ISA's fragment layout) against the loop over TF32-rounded inputs.
 #include "host_shim.h"
 #include "../../main/cuda/gemm.cu"
 #include "check.h"
@@ -13,7 +13,7 @@ struct Case {
 
 // Runs variant `name` on case c, checks it against the loop and returns its output.
 std::vector<float> run(const char* name, int tile, int threadsX, int threadsY, bool warpTiled, const Case& c) {
-    bool tf32 = std::string(name) == "v9";
+    bool tf32 = std::string(name) == "v9" || std::string(name) == "v12" || std::string(name) == "v13";
     const int batch = 2;
     int M = c.M, N = c.N, K = c.K;
     std::vector<float> A = random_floats((size_t) batch * M * K, 1), B = random_floats((size_t) batch * K * N, 2);
@@ -58,6 +58,8 @@ std::vector<float> run(const char* name, int tile, int threadsX, int threadsY, b
     if (n == "v9") launch(kmerl_gemm_v9_tf32);
     if (n == "v10") launch(kmerl_gemm_v10_swizzled);
     if (n == "v11") launch(kmerl_gemm_v11_double_buffered);
+    if (n == "v12") launch(kmerl_gemm_v12_tf32_swizzled);
+    if (n == "v13") launch(kmerl_gemm_v13_tf32_double_buffered);
     auto plain = [&](auto kernel) {
         host_shim::launch(grid, threads, kernel, M, N, K, A.data(), 0, sam, sak, B.data(), 0, sbk, sbn, C.data(), bp,
                           (int) c.accumulate, bt);
@@ -91,8 +93,13 @@ int main() {
                     run("v10", 64, 128, 1, true, c);
                     run("v11", 64, 128, 1, true, c);
                     run("v9", 128, 256, 1, true, c);
-                    if (bias == accumulate)   // 2x2 blocks of 8 warps each (fewer cases: 256 OS threads a block)
-                        run("v9", 128, 256, 1, true, Case{136, 132, 40, aCol, bCol, bias, accumulate});
+                    if (bias == accumulate) {   // 2x2 blocks of 8 warps each (fewer cases: 256 OS threads a block)
+                        Case big{136, 132, 40, aCol, bCol, bias, accumulate};
+                        std::vector<float> v9 = run("v9", 128, 256, 1, true, big);
+                        // v12 and v13 issue v9's mmas in v9's order: the same bits.
+                        expect_close(v9, run("v12", 128, 256, 1, true, big), "v12 bits = v9 bits", 0.f);
+                        expect_close(v9, run("v13", 128, 256, 1, true, big), "v13 bits = v9 bits", 0.f);
+                    }
                 }
         }
     // v6, v8, v10 and v11 sum each output over k in v7's order with the same FMAs: the same bits, which lets

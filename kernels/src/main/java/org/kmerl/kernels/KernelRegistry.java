@@ -42,6 +42,12 @@ public final class KernelRegistry {
                 + " measured)");
         add("gemm", "v11", "v10 with two shared-memory buffers: the prefetched k-tile stored into the other one after"
                 + " this tile's FMAs, one barrier per k-tile (H100: between v7 and v10 on most shapes)");
+        variants.get("gemm").add(new Variant("gemm", "v12", "v9 with v10's swizzled shared-memory tiles (its padded rows"
+                + " left the transposing stores 4-way conflicted); v9's bits; opt-in as v9 (not yet measured on a GPU)",
+                true));
+        variants.get("gemm").add(new Variant("gemm", "v13", "v12 with two shared-memory buffers, one barrier per k-tile"
+                + " (2 blocks of 256 threads per SM hide a barrier less than v10's 5 of 128); v9's bits; opt-in as v9"
+                + " (not yet measured on a GPU)", true));
         add("elementwise", "v1", "strided: any layout, an index decomposed per element and operand");
         add("elementwise", "v2", "dense: one flat index for every operand");
         add("elementwise", "v3", "dense float4: 128-bit loads and stores when every operand is 16-byte aligned");

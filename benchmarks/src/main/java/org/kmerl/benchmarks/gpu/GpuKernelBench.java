@@ -81,13 +81,16 @@ public final class GpuKernelBench {
                         () -> MatmulOps.matmul(a, b));
             }
         }
-        // TF32 tensor cores (v9), a row of their own: the peer is torch.matmul with allow_tf32, and the FP32 rows
-        // and targets above stay FP32 against FP32.
+        // TF32 tensor cores (v9, v12, v13), rows of their own: the peer is torch.matmul with allow_tf32, and the FP32
+        // rows and targets above stay FP32 against FP32. A row-major A is the operand whose transposing stores
+        // v12 swizzles.
         for (int[] s : new int[][] {{4096, 4096, 4096}, {11_520, 768, 256}}) {
             Tensor a = normal(s[0], s[2]);
             Tensor b = normal(s[2], s[1]);
-            time("gemm_tf32", s[0] + "x" + s[1] + "x" + s[2], "gemm", "v9", 2.0 * s[0] * s[1] * s[2], 0,
-                    () -> MatmulOps.matmul(a, b));
+            for (String v : new String[] {"v9", "v12", "v13"}) {
+                time("gemm_tf32", s[0] + "x" + s[1] + "x" + s[2], "gemm", v, 2.0 * s[0] * s[1] * s[2], 0,
+                        () -> MatmulOps.matmul(a, b));
+            }
         }
         // The K-MERL step's linear layers (11,520 tokens of width 256, MLP width 768): the warp-tiled variants only.
         for (int[] s : new int[][] {{11_520, 768, 256}, {11_520, 256, 768}}) {

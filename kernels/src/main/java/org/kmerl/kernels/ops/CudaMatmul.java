@@ -48,7 +48,7 @@ public final class CudaMatmul implements MatmulKernels {
     private final CudaReductions reductions;
     private final GemmTuner tuner = new GemmTuner();
 
-    /** A kernel on gemm_tiles.cuh's warp-tiled product (v5-v11): its entry point, block tile and threads per block. */
+    /** A warp-tiled GEMM kernel (v5-v13, gemm_tiles.cuh): its entry point, block tile and threads per block. */
     private record WarpTiled(String kernel, int tile, int threads) {
         Grid grid(GemmProblem p) {
             return Grid.of(Grid.tiles(p.n(), tile), Grid.tiles(p.m(), tile), p.batch(), threads, 1);
@@ -66,7 +66,9 @@ public final class CudaMatmul implements MatmulKernels {
             "v8", new WarpTiled("kmerl_gemm_v8_large_prefetch", 128, 128),
             "v9", new WarpTiled("kmerl_gemm_v9_tf32", 128, 256),
             "v10", new WarpTiled("kmerl_gemm_v10_swizzled", 64, 128),
-            "v11", new WarpTiled("kmerl_gemm_v11_double_buffered", 64, 128));
+            "v11", new WarpTiled("kmerl_gemm_v11_double_buffered", 64, 128),
+            "v12", new WarpTiled("kmerl_gemm_v12_tf32_swizzled", 128, 256),
+            "v13", new WarpTiled("kmerl_gemm_v13_tf32_double_buffered", 128, 256));
 
     public CudaMatmul(DeviceKernels kernels, CublasGemm cublas) {
         this.kernels = kernels;

@@ -19,9 +19,13 @@ class MatmulParityTest {
         return 2e-5 * Math.sqrt(k);
     }
 
-    /** v9 rounds its inputs to TF32 (10 mantissa bits): errors of about 2^-11 per input, growing with √k. */
+    /**
+     * The TF32 variants (v9, v12, v13: the registry's flag) round their inputs to 10 mantissa bits: errors of
+     * about 2^-11 per input, growing with √k. {@code variant} is "gemm=vN".
+     */
     private static boolean tf32(String variant) {
-        return variant.endsWith("v9");
+        return Gpu.backend().registry().variants("gemm").stream()
+                .anyMatch(v -> v.tf32() && variant.equals("gemm=" + v.name()));
     }
 
     private static double atol(String variant, int k) {
