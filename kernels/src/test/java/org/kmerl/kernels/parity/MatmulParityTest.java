@@ -119,6 +119,27 @@ class MatmulParityTest {
      * out += a·b through every variant's epilogue (and, unforced, through split-K's sum for the long-K shape),
      * on an output that already holds values.
      */
+    /** v12 and v13 issue v9's mma instructions in v9's order: the same bits, whichever KMERL_TF32=1 ends up running. */
+    @Test
+    void tf32VariantsGiveV9sBits() throws Exception {
+        CudaBackend backend = Gpu.backend();
+        TestData data = new TestData(10);
+        Tensor a = Gpu.on(data.normal(2, 150, 72));
+        Tensor b = Gpu.on(data.normal(2, 72, 140));
+        Tensor bT = Gpu.on(data.normal(2, 140, 72)).transpose(1, 2);
+        for (Tensor right : new Tensor[] {b, bT}) {
+            float[] v9;
+            try (AutoCloseable forced = backend.registry().force("gemm", "v9")) {
+                v9 = MatmulOps.matmul(a, right).toFloatArray();
+            }
+            for (String v : new String[] {"v12", "v13"}) {
+                try (AutoCloseable forced = backend.registry().force("gemm", v)) {
+                    assertArrayEquals(v9, MatmulOps.matmul(a, right).toFloatArray(), v + " against v9");
+                }
+            }
+        }
+    }
+
     @Test
     void accumulateIntoTheOutput() {
         CudaMatmul matmul = (CudaMatmul) Gpu.backend().matmul();
