@@ -115,10 +115,6 @@ class MatmulParityTest {
         }
     }
 
-    /**
-     * out += a·b through every variant's epilogue (and, unforced, through split-K's sum for the long-K shape),
-     * on an output that already holds values.
-     */
     /** v12 and v13 issue v9's mma instructions in v9's order: the same bits, whichever KMERL_TF32=1 ends up running. */
     @Test
     void tf32VariantsGiveV9sBits() throws Exception {
@@ -140,6 +136,10 @@ class MatmulParityTest {
         }
     }
 
+    /**
+     * out += a·b through every variant's epilogue (and, unforced, through split-K's sum for the long-K shape),
+     * on an output that already holds values.
+     */
     @Test
     void accumulateIntoTheOutput() {
         CudaMatmul matmul = (CudaMatmul) Gpu.backend().matmul();
