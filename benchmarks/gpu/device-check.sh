@@ -66,10 +66,11 @@ for step in $steps; do
       } 2>&1 | tee "$out/kmerl-step.log" ;;
     candidates)   # the K-MERL step with each change that is off by default until measured here, then the verdicts
       # (benchmarks/gpu/verdicts.py: every candidate against the default, from this run's bench and steps)
+      # attention v5: kᵀ and vᵀ read as views (the step's head-split q, k, v: no dense copies before the products);
       # KMERL_GEMM_TUNE=verbose: each GEMM shape on the fastest of v10/v6/v7/v8/v11 (same bits), decisions printed;
       # the kernel defaults before the H100 run of 2026-11-26 (GEMM aside: forcing it turns split-K off), for reference; opt-in TF32, for information (the targets
       # are FP32). The 3-lead step is launch-bound and moves by up to 2x between runs: judge by the 12-lead rows.
-      for setting in default "KMERL_GEMM_TUNE=verbose" \
+      for setting in default "KMERL_KERNELS=attention=v5" "KMERL_GEMM_TUNE=verbose" \
                      "KMERL_KERNELS=attention=v3,adamw=v1,clip=v1,clip_loss=v1" "KMERL_TF32=1"; do
         vars=$setting; [[ $setting == default ]] && vars=""
         echo "## $setting"; env $vars $java -cp "$cp" org.kmerl.benchmarks.gpu.KmerlStepOnDevice cuda:0 20 2>&1
@@ -82,7 +83,7 @@ for step in $steps; do
 names = {e['pid']: e['args']['name'] for e in ev if e.get('ph') == 'M' and e.get('name') == 'process_name'}
 print('events per track:', dict(collections.Counter(names.get(e.get('pid'), e.get('pid')) for e in ev if e.get('ph') == 'X')))" \
         "$out/gpu-trace.json" 2>&1 | tee -a "$out/trace.log" ;;
-    targets)   # device time per kernel of the two targets not yet met: attention fwd+bwd (v3, v4) and the CLIP loss
+    targets)   # device time per kernel of the two hardest targets: attention fwd+bwd (v3, v4, v5) and the CLIP loss
       # (v1, v2), with the default GEMMs and then tuned per shape
       KMERL_CUDA_PROFILE=1 $java -cp "$cp" org.kmerl.benchmarks.gpu.TargetProfile 2>&1 | tee "$out/targets.txt"
       KMERL_CUDA_PROFILE=1 KMERL_GEMM_TUNE=verbose $java -cp "$cp" org.kmerl.benchmarks.gpu.TargetProfile 2>&1 \

@@ -23,7 +23,9 @@ MARGIN = 0.02
 # on which they win again shows it.
 BENCH_CANDIDATES = [
     ("gemm", "kmerl v10", ["kmerl v7", "kmerl v8", "kmerl v11"]),
-    ("attention_fwd_bw", "kmerl auto", ["kmerl v3"]),
+    ("attention_fwd_bw", "kmerl auto", ["kmerl v3", "kmerl v5"]),
+    ("attention", "kmerl v4", ["kmerl v5"]),
+    ("attention_bw", "kmerl v4", ["kmerl v5"]),
     ("clip_fwd_bw", "kmerl v2", ["kmerl v1"]),
     ("adamw_params", "kmerl v2", ["kmerl v1"]),
     ("clip_params", "kmerl v2", ["kmerl v1"]),

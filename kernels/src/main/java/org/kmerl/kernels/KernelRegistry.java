@@ -83,6 +83,8 @@ public final class KernelRegistry {
                 + " a warp-per-row masked softmax and an elementwise dS in between ([B*H, Tq, Tk] buffers)");
         add("attention", "v4", "v3 with fewer passes: P kept for the backward (no dropout), dS in the epilogue of dO·vᵀ"
                 + " (dP never stored), gradients added to in the products' epilogues; the default");
+        add("attention", "v5", "v4 reading kᵀ and vᵀ as transposed views (a column-major B, which GEMM v10 stages free of"
+                + " bank conflicts) instead of copying them dense first (not yet measured on a GPU)");
         add("adamw", "v1", "one launch per parameter: a grid-stride pass over p, g, m and v");
         add("adamw", "v2", "multi-tensor: up to 32 parameters of similar size per launch, their pointers passed by"
                 + " value; the default");

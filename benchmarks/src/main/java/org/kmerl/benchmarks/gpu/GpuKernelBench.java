@@ -146,7 +146,7 @@ public final class GpuKernelBench {
             String shape = s[0] + "x" + s[1] + "x" + s[2] + "x" + s[3];
             // v4 (the default) alone: its forward is v3's, its backward here the one without kept probabilities
             // (dS and P∘keep from the scores recomputed in dO·vᵀ's epilogue); kept ones: attention_fwd_bw.
-            for (String v : new String[] {"v1", "v2", "v3", "v4"}) {
+            for (String v : new String[] {"v1", "v2", "v3", "v4", "v5"}) {
                 time("attention", shape, "attention", v, flops, 0, () -> AttentionOps.forward(q, k, vv, null, cfg).out());
                 AttentionOps.Result r = AttentionOps.forward(q, k, vv, null, cfg);
                 // Backward counted as 2.5x the forward's FLOPs (the flash-attention convention).
@@ -256,7 +256,7 @@ public final class GpuKernelBench {
         double flops = 3.5 * 4.0 * s[0] * s[1] * s[2] * s[2] * s[3];   // forward + backward (2.5x)
         // As a training step calls it: the forward may keep its probabilities for the backward (v4 does, and
         // its backward then skips q·kᵀ). auto: each direction's default variant.
-        for (String variant : new String[] {"v2", "v3", "v4", "auto"}) {
+        for (String variant : new String[] {"v2", "v3", "v4", "v5", "auto"}) {
             boolean forced = variant.startsWith("v");
             time("attention_fwd_bw", "8x6x1200x64", forced ? "attention" : null, variant, flops, 0, () -> {
                 AttentionOps.Result r = AttentionOps.forward(q, k, v, null, cfg, true);

@@ -42,7 +42,7 @@ public final class TargetProfile {
         Tensor go = random.normal(0f, 1f, Device.cuda(0), s);
         AttentionConfig cfg = AttentionConfig.noDropout(0.125f);
         // the profile waits for every kernel, so the backward's time is counted too
-        tallyEach(backend, "attention", new String[] {"v3", "v4"}, "attention fwd+bwd 8x6x1200x64", () -> {
+        tallyEach(backend, "attention", new String[] {"v3", "v4", "v5"}, "attention fwd+bwd 8x6x1200x64", () -> {
             AttentionOps.Result r = AttentionOps.forward(q, k, v, null, cfg, true);
             AttentionOps.backward(q, k, v, null, cfg, r, go);
         });

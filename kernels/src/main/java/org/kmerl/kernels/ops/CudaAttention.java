@@ -12,8 +12,9 @@ import org.kmerl.tensor.backend.AttentionKernels;
  * sizes up to 128 (entry points for bounds 16/32/64/128 keep each thread's rows in registers); v3 runs
  * the products through the GEMM kernels with [B*H, Tq, Tk] buffers in between; v4 is v3 with fewer passes
  * over those buffers (P kept for the backward, dS computed in the epilogue of dO·vᵀ, gradients added to in
- * the products' epilogues). Default: v4 while its buffers stay under {@link #V3_BUFFER_LIMIT} bytes, else
- * v2 (head sizes up to 128), else v1.
+ * the products' epilogues); v5 is v4 handing the products kᵀ and vᵀ as transposed views instead of dense
+ * copies (opt-in until a card has timed it). Default: v4 while its buffers stay under {@link #V3_BUFFER_LIMIT}
+ * bytes, else v2 (head sizes up to 128), else v1.
  */
 public final class CudaAttention implements AttentionKernels {
     private static final String MODULE = "attention";
@@ -83,7 +84,28 @@ public final class CudaAttention implements AttentionKernels {
     }
 
     private static boolean onGemm(String variant) {
-        return variant.equals("v3") || variant.equals("v4");
+        return variant.equals("v3") || keepsAndFuses(variant);
+    }
+
+    /** v4 and v5: P kept for the backward, dS in the epilogue of dO·vᵀ, gradients added to by the products. */
+    private static boolean keepsAndFuses(String variant) {
+        return variant.equals("v4") || variant.equals("v5");
+    }
+
+    /**
+     * kᵀ or vᵀ ([B, H, D, T] from [B, H, T, D]) for a product's B operand. v3 and v4 copy it dense first, from when
+     * only a row-major B was staged without bank conflicts; since GEMM v10 swizzles a column-major B's
+     * transposing stores too, v5 passes the transposed view itself (when D suits the float4 loads), saving a
+     * copy of the operand and a launch per use.
+     */
+    private static Tensor transposedOperand(Tensor t, String variant) {
+        Tensor view = t.transpose(2, 3);
+        if (variant.equals("v5") && t.dim(3) % 4 == 0) {
+            return view;
+        }
+        try (view) {
+            return view.contiguous();
+        }
     }
 
     /**
@@ -103,8 +125,8 @@ public final class CudaAttention implements AttentionKernels {
     @Override
     public boolean keepsProbabilities(Tensor q, Tensor k, Tensor v, AttentionConfig config) {
         Dims s = Dims.of(q, k, v);
-        return config.dropout() == 0f && s.scoreBytes() <= KEEP_LIMIT && variant(s, false).equals("v4")
-                && variant(s, true).equals("v4");
+        return config.dropout() == 0f && s.scoreBytes() <= KEEP_LIMIT && keepsAndFuses(variant(s, false))
+                && keepsAndFuses(variant(s, true));
     }
 
     private Object[] common(Dims s, Tensor q, Tensor k, Tensor v, Tensor pad, AttentionConfig c) {
@@ -119,10 +141,11 @@ public final class CudaAttention implements AttentionKernels {
         if (s.bh() == 0 || s.tq() == 0) {
             return;
         }
-        if (!onGemm(variant(s, false)) || config.dropout() != 0f) {
-            throw new IllegalStateException("attention keeps probabilities only on the GEMMs (v3, v4) and without dropout");
+        String variant = variant(s, false);
+        if (!onGemm(variant) || config.dropout() != 0f) {
+            throw new IllegalStateException("attention keeps probabilities only on the GEMMs (v3-v5) and without dropout");
         }
-        forwardOnGemm(s, q, k, v, keyPadding, config, out, lse, probabilities);
+        forwardOnGemm(s, q, k, v, keyPadding, config, out, lse, probabilities, variant);
     }
 
     @Override
@@ -134,7 +157,7 @@ public final class CudaAttention implements AttentionKernels {
         String variant = variant(s, false);
         if (onGemm(variant)) {
             try (Tensor scores = kernels.scratch(DType.FLOAT32, s.b(), s.h(), s.tq(), s.tk())) {
-                forwardOnGemm(s, q, k, v, keyPadding, config, out, lse, scores);
+                forwardOnGemm(s, q, k, v, keyPadding, config, out, lse, scores, variant);
             }
             return;
         }
@@ -165,7 +188,7 @@ public final class CudaAttention implements AttentionKernels {
             return;
         }
         try (Tensor drow = kernels.scratch(DType.FLOAT32, rows);
-             Tensor vT = v.transpose(2, 3).contiguous();
+             Tensor vT = transposedOperand(v, variant(s, true));
              Tensor ds = kernels.scratch(DType.FLOAT32, s.b(), s.h(), s.tq(), s.tk())) {
             rowDot(s, gradOut, out, drow);
             boolean fused = matmul.launchFused(kernels.kernel(MODULE, "kmerl_attention_v4_dp_to_dscores_kept"), gradOut, vT,
@@ -192,8 +215,7 @@ public final class CudaAttention implements AttentionKernels {
             rowDot(s, gradOut, out, drow);
             String variant = variant(s, true);
             if (onGemm(variant)) {
-                backwardOnGemm(s, q, k, v, keyPadding, config, lse, gradOut, drow, gradQ, gradK, gradV,
-                        variant.equals("v4"));
+                backwardOnGemm(s, q, k, v, keyPadding, config, lse, gradOut, drow, gradQ, gradK, gradV, variant);
                 return;
             }
             if (variant.equals("v2")) {
@@ -234,13 +256,13 @@ public final class CudaAttention implements AttentionKernels {
     // ------------------------------------------------------------------------------ v3 on the GEMMs
 
     /**
-     * S = q·kᵀ (kᵀ made dense first, so the product takes the vectorised GEMM) into {@code scores}, softmax rows
-     * in place (P' = P·keep), out = P'·v.
+     * S = q·kᵀ (kᵀ as {@link #transposedOperand} gives it) into {@code scores}, softmax rows in place (P' = P·keep),
+     * out = P'·v.
      */
     private void forwardOnGemm(Dims s, Tensor q, Tensor k, Tensor v, Tensor pad, AttentionConfig c, Tensor out, Tensor lse,
-                               Tensor scores) {
+                               Tensor scores, String variant) {
         int rows = s.bh() * s.tq();
-        try (Tensor kT = k.transpose(2, 3).contiguous()) {
+        try (Tensor kT = transposedOperand(k, variant)) {
             matmul.gemm(q, kT, scores, null);
             kernels.kernel(MODULE, "kmerl_attention_v3_softmax_rows").launch(Grid.warpsPerRow(rows, 4), rows, s.h(),
                     s.tq(), s.tk(), CudaStorage.at(scores), CudaStorage.atOrNull(pad), c.scale(), c.dropout(), c.seed(),
@@ -252,14 +274,14 @@ public final class CudaAttention implements AttentionKernels {
     /**
      * Recomputes S = q·kᵀ, gets dP = dO·vᵀ, turns both into dS and PK = P∘keep, then dQ += dS·k, dK += dSᵀ·q,
      * dV += PKᵀ·dO (the gradients may already hold values: they are added to). v3: dP through memory and one
-     * elementwise kernel, dS in place of S and PK in place of dP; v4 ({@code fused}): dS and PK from the
-     * epilogue of dO·vᵀ, dS into the second buffer and PK in place of S, and the gradients added to by the
-     * products themselves.
+     * elementwise kernel, dS in place of S and PK in place of dP; v4 and v5: dS and PK from the epilogue of
+     * dO·vᵀ, dS into the second buffer and PK in place of S, and the gradients added to by the products themselves.
      */
     private void backwardOnGemm(Dims s, Tensor q, Tensor k, Tensor v, Tensor pad, AttentionConfig c, Tensor lse,
-                                Tensor gradOut, Tensor drow, Tensor gradQ, Tensor gradK, Tensor gradV, boolean fused) {
+                                Tensor gradOut, Tensor drow, Tensor gradQ, Tensor gradK, Tensor gradV, String variant) {
         int rows = s.bh() * s.tq();
-        try (Tensor kT = k.transpose(2, 3).contiguous(); Tensor vT = v.transpose(2, 3).contiguous();
+        boolean fused = keepsAndFuses(variant);
+        try (Tensor kT = transposedOperand(k, variant); Tensor vT = transposedOperand(v, variant);
              Tensor scores = kernels.scratch(DType.FLOAT32, s.b(), s.h(), s.tq(), s.tk());
              Tensor second = kernels.scratch(DType.FLOAT32, s.b(), s.h(), s.tq(), s.tk())) {
             matmul.gemm(q, kT, scores, null);

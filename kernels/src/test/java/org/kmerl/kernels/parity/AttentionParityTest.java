@@ -31,7 +31,8 @@ class AttentionParityTest {
 
     /**
      * q, k and v as the model makes them: head-split views [B, H, T, D] of one packed [B, T, 3, H, D]
-     * projection (v3 and v4 read them through their strides, v1 and v2 get dense copies), with key padding.
+     * projection (v3-v5 read them through their strides, v5 also kᵀ and vᵀ; v1 and v2 get dense copies), with key
+     * padding.
      */
     @Test
     void headSplitViews() {
