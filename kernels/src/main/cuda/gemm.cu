@@ -272,30 +272,11 @@ __device__ __forceinline__ void gemm_tf32(GEMM_PARAMS, int aColMajor, int bColMa
                 for (int j = 0; j < NT; ++j) mma_tf32_16x8x8(acc[i][j], a[i], b[j]);
         }
     };
-    stage.load(GEMM_OPERAND_ARGS, ao, bo, m0, n0, 0, aColMajor, bColMajor);
-    if (DOUBLE_BUFFER) {
-        // One barrier per k-tile: the next tile goes into the other buffer after this one's mmas, and the barrier
-        // both publishes it and tells every warp that this buffer's reads are done before it is refilled.
-        stage.store(As, Bs, aColMajor, bColMajor, Tf32Round{});
-        __syncthreads();
-        int buffer = 0;
-        for (int k0 = 0; k0 < K; k0 += DEPTH) {
-            bool more = k0 + DEPTH < K;
-            if (more) stage.load(GEMM_OPERAND_ARGS, ao, bo, m0, n0, k0 + DEPTH, aColMajor, bColMajor);
-            multiplyTile(buffer);
-            if (more) stage.store(As + (buffer ^ 1) * A_TILE, Bs + (buffer ^ 1) * B_TILE, aColMajor, bColMajor, Tf32Round{});
-            __syncthreads();
-            buffer ^= 1;
-        }
-    } else {
-        for (int k0 = 0; k0 < K; k0 += DEPTH) {
-            stage.store(As, Bs, aColMajor, bColMajor, Tf32Round{});
-            __syncthreads();
-            if (k0 + DEPTH < K) stage.load(GEMM_OPERAND_ARGS, ao, bo, m0, n0, k0 + DEPTH, aColMajor, bColMajor);
-            multiplyTile(0);
-            __syncthreads();
-        }
-    }
+    auto loadTiles = [&](int k0) { stage.load(GEMM_OPERAND_ARGS, ao, bo, m0, n0, k0, aColMajor, bColMajor); };
+    auto storeTiles = [&](int buffer) {   // rounded to TF32 once per element, on the way in
+        stage.store(As + buffer * A_TILE, Bs + buffer * B_TILE, aColMajor, bColMajor, Tf32Round{});
+    };
+    staged_k_loop<DEPTH, true, DOUBLE_BUFFER>(K, loadTiles, storeTiles, multiplyTile);
     StoreC out{C, bias, accumulate};
     int row = blockIdx.z * M;
 #pragma unroll

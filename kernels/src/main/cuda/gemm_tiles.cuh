@@ -165,6 +165,41 @@ struct Unrounded {
     __device__ __forceinline__ float operator()(float x) const { return x; }
 };
 
+// The k-loop of the staged products (gemm_warp_tiled below, gemm.cu's TF32 kernels): BK-deep k-tiles go
+// global -> registers (loadTiles(k0)) -> shared buffer (storeTiles(buffer)) and are multiplied from there
+// (multiplyTile(buffer)).
+template <int BK, bool PREFETCH, bool DOUBLE_BUFFER, class Load, class Store, class Multiply>
+__device__ __forceinline__ void staged_k_loop(int K, const Load& loadTiles, const Store& storeTiles,
+                                              const Multiply& multiplyTile) {
+    static_assert(!DOUBLE_BUFFER || PREFETCH, "the second buffer is filled from the prefetched registers");
+    loadTiles(0);
+    if constexpr (DOUBLE_BUFFER) {
+        // One barrier per k-tile: the prefetched tile goes into the other buffer after this tile's products,
+        // and the barrier then both publishes it and tells every thread that this buffer has been read (it is
+        // the one the next iteration fills).
+        storeTiles(0);
+        __syncthreads();
+        for (int k0 = 0, buffer = 0; k0 < K; k0 += BK, buffer ^= 1) {
+            bool more = k0 + BK < K;
+            if (more) loadTiles(k0 + BK);
+            multiplyTile(buffer);
+            if (more) storeTiles(buffer ^ 1);
+            __syncthreads();
+        }
+    } else {
+        for (int k0 = 0; k0 < K; k0 += BK) {
+            storeTiles(0);
+            __syncthreads();
+            // PREFETCH: the next k-tile's global loads are issued before this tile's products, so their latency
+            // hides behind the arithmetic; without it they wait until the tile is done (v5, v6).
+            if (PREFETCH && k0 + BK < K) loadTiles(k0 + BK);
+            multiplyTile(0);
+            __syncthreads();
+            if (!PREFETCH && k0 + BK < K) loadTiles(k0 + BK);
+        }
+    }
+}
+
 // The block tile BM x BN is split among 4 warps of WM x WN; each thread computes TM x TN outputs in each of
 // WMITER x WNITER warp sub-tiles. gemm.cu's v5 and v8 instantiate it with 128x128 block tiles, v6, v7, v10 and
 // v11 with 64x64 (v10 with SWIZZLE: TileStager's conflict-free stores; v11 also with DOUBLE_BUFFER); every
@@ -181,7 +216,6 @@ __device__ __forceinline__ void gemm_warp_tiled(GEMM_OPERANDS, GemmBatch batch, 
     static_assert(W_WMITER >= 1 && (W_WSUBN / W_TN) * (W_WSUBM / W_TM) == 32, "a warp's lanes cover its sub-tile");
     // DOUBLE_BUFFER: two k-tiles of shared memory, so the next tile can be stored while this one is read.
     constexpr int STAGES = DOUBLE_BUFFER ? 2 : 1, A_TILE = W_BK * W_BM, B_TILE = W_BK * W_BN;
-    static_assert(!DOUBLE_BUFFER || PREFETCH, "the second buffer is filled from the prefetched registers");
     __shared__ __align__(16) float As[STAGES * A_TILE];   // transposed: As[k * BM + m]
     __shared__ __align__(16) float Bs[STAGES * B_TILE];   // Bs[k * BN + n]
     int ao = aOff, bo = bOff;
@@ -227,32 +261,7 @@ __device__ __forceinline__ void gemm_warp_tiled(GEMM_OPERANDS, GemmBatch batch, 
                             acc[(sm * W_TM + i) * (W_WNITER * W_TN) + sn * W_TN + j] += regM[sm * W_TM + i] * regN[sn * W_TN + j];
         }
     };
-    loadTiles(0);
-    if constexpr (DOUBLE_BUFFER) {
-        // One barrier per k-tile: the prefetched tile goes into the other buffer after this tile's FMAs, and
-        // the barrier then both publishes it and tells every thread that this buffer has been read (it is
-        // the one the next iteration fills).
-        storeTiles(0);
-        __syncthreads();
-        for (int k0 = 0, buffer = 0; k0 < K; k0 += W_BK, buffer ^= 1) {
-            bool more = k0 + W_BK < K;
-            if (more) loadTiles(k0 + W_BK);
-            multiplyTile(buffer);
-            if (more) storeTiles(buffer ^ 1);
-            __syncthreads();
-        }
-    } else {
-        for (int k0 = 0; k0 < K; k0 += W_BK) {
-            storeTiles(0);
-            __syncthreads();
-            // PREFETCH: the next k-tile's global loads are issued before this tile's FMAs, so their latency
-            // hides behind the arithmetic; without it they wait until the tile is done (v5, v6).
-            if (PREFETCH && k0 + W_BK < K) loadTiles(k0 + W_BK);
-            multiplyTile(0);
-            __syncthreads();
-            if (!PREFETCH && k0 + W_BK < K) loadTiles(k0 + W_BK);
-        }
-    }
+    staged_k_loop<W_BK, PREFETCH, DOUBLE_BUFFER>(K, loadTiles, storeTiles, multiplyTile);
     int row = blockIdx.z * M;   // output rows of the batches before this one
 #pragma unroll
     for (int sm = 0; sm < W_WMITER; ++sm)
