@@ -29,8 +29,9 @@ final class Gpu {
         return (CudaBackend) Backends.get(DEVICE);
     }
 
+    /** {@code cpu} on the GPU; like {@link #backend}, skips the calling test when there is no usable device. */
     static Tensor on(Tensor cpu) {
-        return cpu.to(DEVICE);
+        return cpu.to(backend().device());
     }
 
     /** The same values with a stride of 2 along the last axis, on the tensor's device. */

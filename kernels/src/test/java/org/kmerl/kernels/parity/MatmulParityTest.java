@@ -85,7 +85,6 @@ class MatmulParityTest {
      */
     @Test
     void interchangeableVariantsAndTheTunedPathGiveV7sBits() throws Exception {
-        CudaBackend backend = Gpu.backend();
         TestData data = new TestData(9);
         Tensor a = Gpu.on(data.normal(3, 200, 72));
         Tensor b = Gpu.on(data.normal(3, 72, 132));
@@ -93,15 +92,7 @@ class MatmulParityTest {
         Tensor bT = Gpu.on(data.normal(3, 132, 72)).transpose(1, 2);
         Tensor[][] cases = {{a, b}, {aT, b}, {a, bT}, {aT, bT}};
         for (Tensor[] c : cases) {
-            float[] v7;
-            try (AutoCloseable forced = backend.registry().force("gemm", "v7")) {
-                v7 = MatmulOps.matmul(c[0], c[1]).toFloatArray();
-            }
-            for (String v : new String[] {"v6", "v8", "v10", "v11"}) {
-                try (AutoCloseable forced = backend.registry().force("gemm", v)) {
-                    assertArrayEquals(v7, MatmulOps.matmul(c[0], c[1]).toFloatArray(), v + " against v7");
-                }
-            }
+            float[] v7 = sameBits("v7", new String[] {"v6", "v8", "v10", "v11"}, c[0], c[1]);
             if (!java.util.Arrays.equals(v7, MatmulOps.matmul(c[0], c[1]).toFloatArray())) {
                 continue;   // the default here is not v10 (cuBLAS loads, or KMERL_TF32=1): nothing is tuned
             }
@@ -118,22 +109,28 @@ class MatmulParityTest {
     /** v12 and v13 issue v9's mma instructions in v9's order: the same bits, whichever KMERL_TF32=1 ends up running. */
     @Test
     void tf32VariantsGiveV9sBits() throws Exception {
-        CudaBackend backend = Gpu.backend();
         TestData data = new TestData(10);
         Tensor a = Gpu.on(data.normal(2, 150, 72));
         Tensor b = Gpu.on(data.normal(2, 72, 140));
         Tensor bT = Gpu.on(data.normal(2, 140, 72)).transpose(1, 2);
         for (Tensor right : new Tensor[] {b, bT}) {
-            float[] v9;
-            try (AutoCloseable forced = backend.registry().force("gemm", "v9")) {
-                v9 = MatmulOps.matmul(a, right).toFloatArray();
-            }
-            for (String v : new String[] {"v12", "v13"}) {
-                try (AutoCloseable forced = backend.registry().force("gemm", v)) {
-                    assertArrayEquals(v9, MatmulOps.matmul(a, right).toFloatArray(), v + " against v9");
-                }
+            sameBits("v9", new String[] {"v12", "v13"}, a, right);
+        }
+    }
+
+    /** a·b under {@code reference}, after asserting that each of {@code others} returns exactly its bits. */
+    private static float[] sameBits(String reference, String[] others, Tensor a, Tensor b) throws Exception {
+        CudaBackend backend = Gpu.backend();
+        float[] expected;
+        try (AutoCloseable forced = backend.registry().force("gemm", reference)) {
+            expected = MatmulOps.matmul(a, b).toFloatArray();
+        }
+        for (String v : others) {
+            try (AutoCloseable forced = backend.registry().force("gemm", v)) {
+                assertArrayEquals(expected, MatmulOps.matmul(a, b).toFloatArray(), v + " against " + reference);
             }
         }
+        return expected;
     }
 
     /**
