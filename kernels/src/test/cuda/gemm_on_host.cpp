@@ -93,7 +93,9 @@ int main() {
                     run("v10", 64, 128, 1, true, c);
                     run("v11", 64, 128, 1, true, c);
                     run("v9", 128, 256, 1, true, c);
-                    if (bias == accumulate) {   // 2x2 blocks of 8 warps each (fewer cases: 256 OS threads a block)
+                    // 2x2 blocks of 8 warps each (fewer cases: 256 OS threads a block; under the sanitizers, one
+                    // epilogue and the two layouts that between them take each staging path of A and B)
+                    if (bias == accumulate && !(SANITIZED && (bias || aCol != bCol))) {
                         Case big{136, 132, 40, aCol, bCol, bias, accumulate};
                         std::vector<float> v9 = run("v9", 128, 256, 1, true, big);
                         // v12 and v13 issue v9's mmas in v9's order: the same bits.
@@ -106,7 +108,7 @@ int main() {
     // GemmTuner pick among them per shape without changing a result.
     for (bool aCol : {false, true})
         for (bool bCol : {false, true}) {
-            Case c{70, 70, 40, aCol, bCol, false, false};
+            Case c{68, 76, 40, aCol, bCol, false, false};   // column-major operands take M, N multiples of 4 (float4 rule)
             std::vector<float> v7 = run("v7", 64, 128, 1, true, c);
             expect_close(v7, run("v6", 64, 128, 1, true, c), "v6 bits = v7 bits", 0.f);
             expect_close(v7, run("v8", 128, 128, 1, true, c), "v8 bits = v7 bits", 0.f);

@@ -1,7 +1,10 @@
 // Runs kmerl's CUDA C on the CPU, for checking kernel logic on machines without a GPU: every CUDA thread
 // of a block is an OS thread, __syncthreads a barrier over the block, a warp shuffle an exchange through
-// a per-warp slot array between two barriers over the warp, __shared__ a static (blocks run one at a time).
+// a per-warp slot array and a barrier over the warp, __shared__ a static (blocks run one at a time).
 // Slow and only for small shapes; it checks indexing, bounds and arithmetic, not timing or memory models.
+// Built with -fsanitize=thread it is a host racecheck (shared memory read and written by two threads with no
+// barrier between them), with -fsanitize=address,undefined a host memcheck (reads past a buffer, misaligned
+// float4s: float4 is 16-byte aligned here as in CUDA); KernelsOnHostTest runs all three builds.
 #pragma once
 #define KMERL_HOST_SHIM 1   // kernel files leave out their inline PTX; the emulations below stand in
 #include <atomic>
@@ -26,10 +29,10 @@
 struct dim3 {
     unsigned x = 1, y = 1, z = 1;
 };
-struct float4 {
+struct alignas(16) float4 {
     float x, y, z, w;
 };
-struct int4 {
+struct alignas(16) int4 {
     int x, y, z, w;
 };
 inline float4 make_float4(float x, float y, float z, float w) { return {x, y, z, w}; }
@@ -39,27 +42,31 @@ inline thread_local dim3 threadIdx, blockIdx;
 inline dim3 blockDim, gridDim;
 
 namespace host_shim {
+// Shuffles and mmas go through per-thread slots in two sets used in turn, so that one barrier over the warp
+// per exchange is enough: a lane writes a set again two exchanges later, after every lane of its warp has
+// reached the barrier of the exchange in between, which each reaches only after its read of this one.
 struct Block {
     std::unique_ptr<std::barrier<>> all;
     std::vector<std::unique_ptr<std::barrier<>>> warps;
-    std::vector<uint64_t> slots;   // one 8-byte slot per thread for shuffles and ballots
-    std::vector<float> fragments;  // FRAGMENT floats per thread for the tensor-core emulation
+    std::vector<uint64_t> slots[2];   // one 8-byte slot per thread for shuffles and ballots
+    std::vector<float> fragments[2];  // FRAGMENT floats per thread for the tensor-core emulation
 };
 constexpr int FRAGMENT = 8;
 inline Block* block = nullptr;
+inline thread_local unsigned exchanges = 0, mmas = 0;   // this thread's calls, for the set it uses next
 
 inline int flat_thread() { return (threadIdx.z * blockDim.y + threadIdx.y) * blockDim.x + threadIdx.x; }
 
-// The value of `v` in lane `lane ^ mask` of this warp (every lane of the warp takes part, as in the kernels).
+// The value of `v` in lane `source_of_lane` of this warp (every lane of the warp takes part, as in the kernels).
 template <class T>
 T exchange(T v, int source_of_lane) {
     int t = flat_thread(), warp = t / 32, base = warp * 32;
+    std::vector<uint64_t>& slots = block->slots[exchanges++ & 1];
     uint64_t bits = 0;
     std::memcpy(&bits, &v, sizeof(T));
-    block->slots[t] = bits;
+    slots[t] = bits;
     block->warps[warp]->arrive_and_wait();
-    uint64_t got = block->slots[base + source_of_lane];
-    block->warps[warp]->arrive_and_wait();
+    uint64_t got = slots[base + source_of_lane];
     T out;
     std::memcpy(&out, &got, sizeof(T));
     return out;
@@ -75,8 +82,10 @@ void launch(dim3 grid, dim3 threads, Kernel kernel, Args... args) {
     Block b;
     b.all = std::make_unique<std::barrier<>>(n);
     for (int w = 0; w < (n + 31) / 32; ++w) b.warps.push_back(std::make_unique<std::barrier<>>(std::min(32, n - 32 * w)));
-    b.slots.assign(n, 0);
-    b.fragments.assign((size_t) n * FRAGMENT, 0.f);
+    for (int set = 0; set < 2; ++set) {
+        b.slots[set].assign(n, 0);
+        b.fragments[set].assign((size_t) n * FRAGMENT, 0.f);
+    }
     block = &b;
     std::vector<std::thread> pool;
     for (int t = 0; t < n; ++t) {
@@ -126,26 +135,24 @@ inline float tf32_round(float x) {
 inline void mma_tf32_16x8x8(float (&d)[4], const float (&a)[4], const float (&b)[2]) {
     using namespace host_shim;
     int self = flat_thread(), warp = self / 32, base = warp * 32, lane = self % 32;
-    float* mine = &block->fragments[(size_t) self * FRAGMENT];
+    std::vector<float>& fragments = block->fragments[mmas++ & 1];
+    float* mine = &fragments[(size_t) self * FRAGMENT];
     for (int i = 0; i < 4; ++i) mine[i] = a[i];
     mine[4] = b[0];
     mine[5] = b[1];
     block->warps[warp]->arrive_and_wait();
     // A(r, k) is in lane 4 (r mod 8) + (k mod 4), register (r >= 8) + 2 (k >= 4); B(k, c) in lane 4c + (k mod 4).
     auto A = [&](int r, int k) {
-        return block->fragments[(size_t) (base + (r % 8) * 4 + k % 4) * FRAGMENT + (r >= 8) + 2 * (k >= 4)];
+        return fragments[(size_t) (base + (r % 8) * 4 + k % 4) * FRAGMENT + (r >= 8) + 2 * (k >= 4)];
     };
-    auto B = [&](int k, int c) { return block->fragments[(size_t) (base + c * 4 + k % 4) * FRAGMENT + 4 + (k >= 4)]; };
+    auto B = [&](int k, int c) { return fragments[(size_t) (base + c * 4 + k % 4) * FRAGMENT + 4 + (k >= 4)]; };
     int g = lane / 4, t = lane % 4;
-    float out[4];
     for (int r = 0; r < 4; ++r) {
         int row = g + (r >= 2 ? 8 : 0), col = 2 * t + (r & 1);
         float sum = d[r];
         for (int k = 0; k < 8; ++k) sum += A(row, k) * B(k, col);
-        out[r] = sum;
+        d[r] = sum;
     }
-    block->warps[warp]->arrive_and_wait();
-    for (int r = 0; r < 4; ++r) d[r] = out[r];
 }
 
 inline int atomicCAS(int* address, int compare, int value) {
