@@ -7,7 +7,10 @@
 #include "check.h"
 
 namespace {
-constexpr int B = 2, H = 2, Tq = 13, Tk = 20, Dv = 12;
+// Tq and Tk pass v2's 32-row tiles (two tiles each, the second partial), so the online softmax merges across
+// tiles and the barrier before a tile's rows are restaged is exercised (racecheck, KernelsOnHostTest); Tk stays
+// a multiple of 4, as vᵀ's rows must be for the warp-tiled loads (CudaMatmul's float4 rule).
+constexpr int B = 2, H = 2, Tq = 37, Tk = 44, Dv = 12;
 constexpr int BH = B * H, ROWS = BH * Tq;
 constexpr float SCALE = 0.3f;
 constexpr uint64_t SEED = 42, OFFSET = 1000;

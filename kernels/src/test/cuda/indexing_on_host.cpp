@@ -20,9 +20,13 @@ void gather() {
 }
 
 void indexAdd() {
-    const int R = 6, L = 10, W = 37;   // dst [R, W] += src[j] at row index[j], for the 37 lines (columns)
+    // dst [R, W] += src[j] at row index[j], for the 37 lines (columns); 600 positions are three of v2's
+    // 256-position chunks (the last partial), so its compaction and the barrier before the shared lists are
+    // refilled run more than once
+    const int R = 6, L = 600, W = 37;
     std::vector<float> src = random_floats(L * W, 82), start = random_floats(R * W, 83);
-    std::vector<int> index = {2, 5, 2, 0, 5, 5, 1, 3, 2, 0};
+    std::vector<int> index(L);
+    for (int j = 0; j < L; ++j) index[j] = (j * 7 + j / 5) % R;
     std::vector<float> want = start;
     for (int j = 0; j < L; ++j)
         for (int w = 0; w < W; ++w) want[index[j] * W + w] += src[j * W + w];
