@@ -14,7 +14,8 @@ import org.kmerl.tensor.backend.AttentionConfig;
 import org.kmerl.tensor.backend.LossReduction;
 
 /**
- * Where the device time of the two GPU targets not yet met goes, kernel by kernel (run with
+ * Where the device time of the two fused GPU targets goes, kernel by kernel (written while they were still
+ * missed; both met on an H100 since, benchmarks/RESULTS.md), to compare variants by their kernels (run with
  * KMERL_CUDA_PROFILE=1, {@link KernelProfile}): attention fwd+bwd at B=8, H=6, T=1200, D=64 with each
  * attention variant that runs on the GEMMs, and the CLIP loss fwd+bwd at N=4096, D=256 with each of its
  * variants. Each case is warmed up, then {@value #CALLS} calls are tallied and printed per call.
