@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -113,8 +114,8 @@ class KernelsOnHostTest {
         Assumptions.assumeTrue(build == Build.PLAIN || Boolean.parseBoolean(System.getProperty(SANITIZERS, "true")),
                 "the sanitizer builds are switched off (-D" + SANITIZERS + "=false)");
         String compiler = System.getenv().getOrDefault("CXX", "g++");
-        String missing = unusable(compiler, build);
-        Assumptions.assumeTrue(missing == null, missing);
+        Optional<String> unusable = unusable(compiler, build);
+        Assumptions.assumeTrue(unusable.isEmpty(), unusable::get);
         Path exe;
         try {
             exe = build(program, compiler, build).get(600, TimeUnit.SECONDS);
@@ -178,13 +179,13 @@ class KernelsOnHostTest {
         Files.deleteIfExists(binaries);
     }
 
-    private static final Map<String, String> UNUSABLE = new HashMap<>();
+    private static final Map<String, Optional<String>> UNUSABLE = new HashMap<>();
 
     /**
-     * Why {@code compiler} cannot build and run the checks in {@code build} here, or null when it can (asked
-     * once per build: a threaded program that must compile, link against the sanitizer's runtime and run).
+     * Why {@code compiler} cannot build and run the checks in {@code build} here, if it cannot (asked once per
+     * build: a threaded program that must compile, link against the sanitizer's runtime and run).
      */
-    private static synchronized String unusable(String compiler, Build build) {
+    private static synchronized Optional<String> unusable(String compiler, Build build) {
         return UNUSABLE.computeIfAbsent(compiler + build, key -> {
             try {
                 Path dir = Files.createTempDirectory("kmerl-probe");
@@ -201,15 +202,16 @@ class KernelsOnHostTest {
                 Files.deleteIfExists(exe);
                 Files.deleteIfExists(source);
                 Files.deleteIfExists(dir);
-                return result.exitCode == 0 ? "" : compiler + " cannot build and run a program " + (build == Build.PLAIN
-                        ? "with -std=c++20 (the CUDA host checks)" : "under " + build) + " here: " + whatWentWrong(result.output);
+                return result.exitCode == 0 ? Optional.empty() : Optional.of(compiler + " cannot build and run a program "
+                        + (build == Build.PLAIN ? "with -std=c++20 (the CUDA host checks)" : "under " + build) + " here: "
+                        + whatWentWrong(result.output));
             } catch (IOException e) {
-                return compiler + " (C++20, for the CUDA host checks) is not installed: " + e.getMessage();
+                return Optional.of(compiler + " (C++20, for the CUDA host checks) is not installed: " + e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return "interrupted";
+                return Optional.of("interrupted");
             }
-        }).transform(reason -> reason.isEmpty() ? null : reason);
+        });
     }
 
     private record Result(int exitCode, String output) {}
@@ -242,7 +244,7 @@ class KernelsOnHostTest {
     /** The line that says what went wrong (a linker's "cannot find -ltsan", a sanitizer's FATAL), else the first. */
     private static String whatWentWrong(String output) {
         List<String> lines = output.strip().lines().toList();
-        return lines.stream().filter(l -> l.contains("error") || l.contains("FATAL")).findFirst()
+        return lines.stream().filter(l -> l.contains("cannot find") || l.contains("error") || l.contains("FATAL")).findFirst()
                 .orElse(lines.isEmpty() ? "(no output)" : lines.get(0));
     }
 }
