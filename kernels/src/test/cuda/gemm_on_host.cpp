@@ -1,6 +1,7 @@
 // gemm.cu on the CPU (host_shim.h): every variant against a plain loop, with bias and accumulate, row- and
 // column-major operands, two batches; odd sizes where the variant takes them. v9, v12 and v13 (TF32 tensor
-// cores, the mma emulated from the PTX ISA's fragment layout) against the loop over TF32-rounded inputs.
+// cores, the mma emulated from the PTX ISA's fragment layout) against the loop over TF32-rounded inputs. And
+// attention v5's q·kᵀ on head-split views (kᵀ read in place as a column-major B, a rank-2 batch).
 #include "host_shim.h"
 #include "../../main/cuda/gemm.cu"
 #include "check.h"
@@ -71,9 +72,54 @@ std::vector<float> run(const char* name, int tile, int threadsX, int threadsY, b
     expect_close(want, C, what);
     return C;
 }
+// Attention v5's products: S = q·kᵀ with q and k head-split views of [B, T, H, D] storage, as CudaAttention
+// hands them over: A = q row-major with row stride H*D, B = kᵀ column-major with column stride H*D (k's
+// rows, read in place instead of copied dense), a batch of rank 2 over (b, h) whose strides are T*H*D and D.
+void headSplitViews() {
+    const int Bn = 2, H = 3, Tq = 37, Tk = 44, D = 16;
+    std::vector<float> q = random_floats((size_t) Bn * Tq * H * D, 31), k = random_floats((size_t) Bn * Tk * H * D, 32);
+    std::vector<float> want((size_t) Bn * H * Tq * Tk), wantTf32(want.size());
+    for (int b = 0; b < Bn; ++b)
+        for (int h = 0; h < H; ++h)
+            for (int i = 0; i < Tq; ++i)
+                for (int j = 0; j < Tk; ++j) {
+                    double acc = 0, accTf32 = 0;
+                    for (int d = 0; d < D; ++d) {
+                        float x = q[((size_t) (b * Tq + i) * H + h) * D + d], y = k[((size_t) (b * Tk + j) * H + h) * D + d];
+                        acc += (double) x * y;
+                        accTf32 += (double) tf32_round(x) * tf32_round(y);
+                    }
+                    size_t at = ((size_t) (b * H + h) * Tq + i) * Tk + j;
+                    want[at] = float(acc);
+                    wantTf32[at] = float(accTf32);
+                }
+    GemmBatch bt{};
+    bt.rank = 2;
+    bt.size[0] = Bn;
+    bt.size[1] = H;
+    bt.aStride[0] = Tq * H * D;
+    bt.aStride[1] = D;
+    bt.bStride[0] = Tk * H * D;
+    bt.bStride[1] = D;
+    auto check = [&](const char* name, int tile, int threads, bool tf32, auto kernel) {
+        std::vector<float> S(want.size(), NAN);
+        dim3 grid{unsigned((Tk + tile - 1) / tile), unsigned((Tq + tile - 1) / tile), unsigned(Bn * H)};
+        host_shim::launch(grid, dim3{unsigned(threads), 1, 1}, kernel, Tq, Tk, D, (const float*) q.data(), 0, H * D, 1,
+                          (const float*) k.data(), 0, 1, H * D, S.data(), (const float*) nullptr, 0, bt, 0, 1);
+        expect_close(tf32 ? wantTf32 : want, S, std::string(name) + " q·kᵀ on head-split views (rank-2 batch)");
+    };
+    check("v5", 128, 128, false, kmerl_gemm_v5_warp_tiled);
+    check("v7", 64, 128, false, kmerl_gemm_v7_prefetch);
+    check("v8", 128, 128, false, kmerl_gemm_v8_large_prefetch);
+    check("v10", 64, 128, false, kmerl_gemm_v10_swizzled);
+    check("v11", 64, 128, false, kmerl_gemm_v11_double_buffered);
+    check("v9", 128, 256, true, kmerl_gemm_v9_tf32);
+    check("v13", 128, 256, true, kmerl_gemm_v13_tf32_double_buffered);
+}
 }  // namespace
 
 int main() {
+    headSplitViews();
     for (bool bias : {false, true})
         for (bool accumulate : {false, true}) {
             Case odd{37, 45, 19, false, false, bias, accumulate};
