@@ -54,12 +54,6 @@ class KernelsOnHostTest {
             this.flags = flags;
         }
 
-        /** Leaks do not concern the checks (LeakSanitizer also needs ptrace, which sandboxes deny); stop at the first race. */
-        Map<String, String> environment() {
-            return Map.of("ASAN_OPTIONS", "detect_leaks=0", "UBSAN_OPTIONS", "print_stacktrace=1",
-                    "TSAN_OPTIONS", "halt_on_error=1");
-        }
-
         /** A sanitized run is ~10x slower (gemm.cu under ThreadSanitizer: about two minutes on two cores). */
         int seconds() {
             return this == PLAIN ? 300 : 900;
@@ -76,6 +70,14 @@ class KernelsOnHostTest {
      * CI's second pass, on Java 25, does, as the C++ does not change with the JVM.
      */
     static final String SANITIZERS = "kmerl.hostSanitizers";
+
+    /** Leaks do not concern the checks (LeakSanitizer also needs ptrace, which sandboxes deny); stop at the first race. */
+    private static final Map<String, String> SANITIZER_OPTIONS = Map.of("ASAN_OPTIONS", "detect_leaks=0",
+            "UBSAN_OPTIONS", "print_stacktrace=1", "TSAN_OPTIONS", "halt_on_error=1");
+
+    private static boolean sanitizersOn() {
+        return Boolean.parseBoolean(System.getProperty(SANITIZERS, "true"));
+    }
 
     /** The compiles take most of this test's time: all of them start at once, plain builds first. */
     private static final Map<String, Future<Path>> BUILDS = new HashMap<>();
@@ -111,7 +113,7 @@ class KernelsOnHostTest {
     @MethodSource("checks")
     void kernelsMatchPlainLoops(String program, Build build) throws Exception {
         Assumptions.assumeTrue(Files.isRegularFile(cudaTests().resolve(program)), "the CUDA host checks are not beside this test run");
-        Assumptions.assumeTrue(build == Build.PLAIN || Boolean.parseBoolean(System.getProperty(SANITIZERS, "true")),
+        Assumptions.assumeTrue(build == Build.PLAIN || sanitizersOn(),
                 "the sanitizer builds are switched off (-D" + SANITIZERS + "=false)");
         String compiler = System.getenv().getOrDefault("CXX", "g++");
         Optional<String> unusable = unusable(compiler, build);
@@ -125,7 +127,7 @@ class KernelsOnHostTest {
             }
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
-        Result run = run(List.of(exe.toString()), build.environment(), build.seconds());
+        Result run = run(List.of(exe.toString()), SANITIZER_OPTIONS, build.seconds());
         System.out.print(shortened(run.output));
         if (run.exitCode != 0) {
             fail(program + " (" + build + ") exited with " + run.exitCode + ":\n" + shortened(run.output));
@@ -142,11 +144,10 @@ class KernelsOnHostTest {
                 t.setDaemon(true);
                 return t;
             });
-            boolean sanitizers = Boolean.parseBoolean(System.getProperty(SANITIZERS, "true"));
             for (Arguments check : checks()) {
                 String p = (String) check.get()[0];
                 Build b = (Build) check.get()[1];
-                if (b != Build.PLAIN && !sanitizers) {
+                if (b != Build.PLAIN && !sanitizersOn()) {
                     continue;
                 }
                 Path exe = binaries.resolve(p.replace(".cpp", "") + "." + b.name().toLowerCase());
@@ -197,7 +198,7 @@ class KernelsOnHostTest {
                 command.addAll(List.of("-o", exe.toString(), source.toString()));
                 Result result = run(command, Map.of(), 120);
                 if (result.exitCode == 0) {
-                    result = run(List.of(exe.toString()), build.environment(), 60);
+                    result = run(List.of(exe.toString()), SANITIZER_OPTIONS, 60);
                 }
                 Files.deleteIfExists(exe);
                 Files.deleteIfExists(source);
